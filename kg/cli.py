@@ -1,0 +1,100 @@
+"""The `kg` command: thin, it parses arguments, calls the library and turns failures into messages.
+
+Every failure a user can cause (a bad file, a broken line) becomes one line on
+stderr naming the file and the reason; `--traceback` re-raises for debugging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
+from kg.model import ArticleGraph
+
+
+def _progress(done: int, failed: int, stream: TextIO) -> None:
+    if stream.isatty():
+        stream.write(f"\r{done} articles extracted, {failed} failed")
+        stream.flush()
+
+
+def _print_table(g: ArticleGraph, out: TextIO) -> None:
+    a = g.article
+    out.write(f"== {a.id}  published={a.published or '-'}  {a.title or ''}\n")
+    for e in g.entities:
+        alias = f"  (= {', '.join(e.aliases)})" if e.aliases else ""
+        out.write(f"  {e.type:<12} {e.name}{alias}\n")
+    for p in g.posts:
+        out.write(f"  {'post':<12} {p.person} | {p.title} | {p.org or '-'}\n")
+    for r in g.relations:
+        out.write(f"  {r.p:<12} {r.s} -> {r.o}\n")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.extract import extract_article
+
+    graphs: list[ArticleGraph] = []
+    ok = failed = 0
+    for item in iter_articles(args.paths, max_bytes=args.max_bytes):
+        if isinstance(item, IngestError):
+            failed += 1
+            print(f"kg: error: {item}", file=sys.stderr)
+            continue
+        try:
+            g = extract_article(item)
+        except Exception as exc:  # one bad article must not stop the others
+            if args.traceback:
+                raise
+            failed += 1
+            print(f"kg: error: {item.source or item.id}: extraction failed ({exc})", file=sys.stderr)
+            continue
+        ok += 1
+        _progress(ok, failed, sys.stderr)
+        if args.format == "jsonl":
+            sys.stdout.write(json.dumps(g.to_dict(evidence=not args.no_evidence), ensure_ascii=False) + "\n")
+        elif args.format == "table":
+            _print_table(g, sys.stdout)
+        else:
+            graphs.append(g)
+    if args.format == "json":
+        json.dump([g.to_dict(evidence=not args.no_evidence) for g in graphs], sys.stdout, ensure_ascii=False,
+                  indent=1)
+        sys.stdout.write("\n")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    print(f"kg: {ok} articles extracted, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese organisational news.")
+    p.add_argument("--traceback", action="store_true", help="show the Python traceback on errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract entities, posts and relations from articles")
+    ex.add_argument("paths", nargs="+", help=".txt pages, .html pages, .jsonl files or directories of them")
+    ex.add_argument("--format", choices=("jsonl", "json", "table"), default="jsonl")
+    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                    help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
+    ex.add_argument("--no-evidence", action="store_true", help="leave out evidence sentences and offsets")
+    ex.set_defaults(func=cmd_extract)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Extraction: one Article in, one ArticleGraph out, read top to bottom as the whole flow.
+
+analyse (sentences, tags) → mentions per sentence → entities (aliases merged)
+→ posts from title chains → relations from cue words, every fact with its evidence.
+"""
+
+from __future__ import annotations
+
+from kg.extract.entities import FAMILY, Cluster, group
+from kg.extract.mentions import Mention, sentence_mentions
+from kg.extract.posts import sentence_posts
+from kg.extract.relations import Ctx, held_on, sentence_relations
+from kg.extract.segment import Sentence, analyse
+from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
+
+__all__ = ["extract", "extract_article"]
+
+
+def extract(text: str, id: str = "article", published: str | None = None, title: str | None = None,
+            url: str | None = None) -> ArticleGraph:
+    """Extract from clean article text (no page cleaning: use kg.ingest for crawled pages)."""
+    return extract_article(Article(id=id, text=text, title=title, published=published, url=url))
+
+
+def extract_article(article: Article) -> ArticleGraph:
+    sentences = analyse(article.text)
+    per_sentence: list[list[Mention]] = []
+    posts: list[Post] = []
+    for si, sent in enumerate(sentences):
+        ments, titles = sentence_mentions(sent, si)
+        per_sentence.append(ments)
+        posts.extend(sentence_posts(sent, titles))
+    clusters = group([m for ms in per_sentence for m in ms])
+    _attach_post_orgs(posts, clusters, sentences)
+    name_of = {id(m): c.name for c in clusters for m in c.mentions}
+    relations = _relations(article, sentences, per_sentence, clusters, name_of)
+    entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
+    return ArticleGraph(article, entities, _dedupe_posts(posts), _dedupe_relations(relations))
+
+
+def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
+    ev = [Evidence(sentences[m.sent].text, m.start, m.end) for m in sorted(c.mentions, key=lambda m: m.start)]
+    return Entity(c.name, c.type, c.aliases, ev)
+
+
+def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: list[Sentence]) -> None:
+    """Point each post at an organisation entity, creating one when only the post names it."""
+    from kg.extract.segment import to_simplified
+
+    by_norm: dict[str, Cluster] = {}
+    for c in clusters:
+        if FAMILY[c.type] == "Org":
+            for n in c.names_norm():
+                by_norm.setdefault(n, c)
+    for p in posts:
+        if not p.org:
+            continue
+        n = to_simplified(p.org)
+        c = by_norm.get(n)
+        if c is None:
+            # 新吴区 for the 新吴区委 the text names: the region of a region-level committee
+            c = next((x for x in clusters if FAMILY[x.type] == "Org" and x.norm.startswith(n)
+                      and len(x.norm) - len(n) <= 2), None)
+            if c is not None:
+                c.extra_aliases.append(p.org)
+                by_norm[n] = c
+        if c is not None:
+            p.org = c.name
+
+
+def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
+               clusters: list[Cluster], name_of: dict[int, str]) -> list[Relation]:
+    events = [m for ms in per_sentence for m in ms if m.type == "Event"]
+    main = events[0] if events else None
+    main_name = name_of[id(main)] if main else None
+    school = _school(clusters)
+    rels: list[Relation] = []
+    speaker = None
+    last_alliance = None
+    for si, sent in enumerate(sentences):
+        ments = per_sentence[si]
+        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school)
+        found, speaker = sentence_relations(ctx, speaker)
+        rels.extend(found)
+        for m in ments:
+            if m.type == "Alliance":
+                last_alliance = name_of[id(m)]
+    if main is not None:
+        date = held_on(sentences, main.sent, article.published)
+        if date and main_name:
+            s = sentences[main.sent]
+            rels.append(Relation(main_name, "heldOn", date, Evidence(s.text, s.start, s.end)))
+    return rels
+
+
+def _school(clusters: list[Cluster]) -> str | None:
+    """The article's school, when it names exactly one: what 学校/我校 refers to."""
+    schools = [c for c in clusters if FAMILY[c.type] == "Org" and c.norm.endswith(("学院", "大学", "学校"))]
+    if not schools:
+        return None
+    best = max(schools, key=lambda c: len(c.mentions))
+    return best.name
+
+
+def _dedupe_posts(posts: list[Post]) -> list[Post]:
+    seen, out = set(), []
+    for p in posts:
+        k = (p.person, p.title, p.org)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+def _dedupe_relations(rels: list[Relation]) -> list[Relation]:
+    seen, out = set(), []
+    for r in rels:
+        k = (r.s, r.p, r.o)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out

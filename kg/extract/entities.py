@@ -1,0 +1,104 @@
+"""One entity per real-world thing in an article: mentions grouped, fullest name first.
+
+An article names an organisation in full once and then shortens it (工信部 for
+工业和信息化部, 无锡科院 for 无锡科技职业学院); those short forms become aliases
+instead of separate entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.extract.mentions import Mention
+from kg.lexicon import lexicon
+
+FAMILY = {"Person": "Person", "Organization": "Org", "Alliance": "Org", "Event": "Event",
+          "Place": "Place", "Work": "Work"}
+
+
+@dataclass
+class Cluster:
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    extra_aliases: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The fullest printed form: the longest, first seen among equals."""
+        best = max(self.mentions, key=lambda m: (len(m.norm), -m.start))
+        return best.text
+
+    @property
+    def norm(self) -> str:
+        return max(self.mentions, key=lambda m: (len(m.norm), -m.start)).norm
+
+    @property
+    def aliases(self) -> list[str]:
+        name = self.name
+        seen, out = {name}, []
+        for a in [m.text for m in sorted(self.mentions, key=lambda m: m.start)] + self.extra_aliases:
+            if a not in seen:
+                seen.add(a)
+                out.append(a)
+        return out
+
+    def names_norm(self) -> set[str]:
+        return {m.norm for m in self.mentions} | set(self.extra_aliases)
+
+
+def is_abbreviation(short: str, full: str) -> bool:
+    """工信部 ~ 工业和信息化部: same first and last character, letters in order, not a substring."""
+    if len(short) < 2 or len(short) >= len(full) or short in full:
+        return False
+    if short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = full.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def group(mentions: list[Mention]) -> list[Cluster]:
+    by_key: dict[tuple[str, str], Cluster] = {}
+    clusters: list[Cluster] = []
+    # organisations first, so that a place with an organisation's name joins it
+    order = sorted(mentions, key=lambda m: (FAMILY[m.type] == "Place", m.start))
+    for m in order:
+        fam = FAMILY[m.type]
+        key = (fam, m.norm)
+        if fam == "Place" and ("Org", m.norm) in by_key:
+            key = ("Org", m.norm)
+        c = by_key.get(key)
+        if c is None:
+            c = Cluster(m.type)
+            by_key[key] = c
+            clusters.append(c)
+        elif c.type == "Organization" and m.type == "Alliance":
+            c.type = "Alliance"
+        c.mentions.append(m)
+    return _merge_abbreviations(clusters)
+
+
+def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
+    lex = lexicon()
+    orgs = [c for c in clusters if FAMILY[c.type] in ("Org", "Event")]
+    merged: set[int] = set()
+    for c in sorted(orgs, key=lambda c: len(c.norm)):
+        for full in sorted(orgs, key=lambda c: -len(c.norm)):
+            if full is c or id(full) in merged or FAMILY[full.type] != FAMILY[c.type]:
+                continue
+            if len(full.norm) <= len(c.norm):
+                continue
+            same = is_abbreviation(c.norm, full.norm)
+            if FAMILY[c.type] == "Event":
+                # a bare event noun (研讨会) stands for the named event it heads
+                head = lex.event_nouns.longest_suffix(c.norm)
+                same = same or (head == c.norm and full.norm.endswith(c.norm))
+            if same:
+                full.mentions.extend(c.mentions)
+                merged.add(id(c))
+                break
+    return [c for c in clusters if id(c) not in merged]

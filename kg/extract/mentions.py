@@ -1,0 +1,240 @@
+"""Mentions of people, organisations, alliances, events, places and works in one sentence.
+
+Three layers may nest, as they do in the text: a work title can contain anything,
+an event name can contain an organisation (某学院成立仪式), and names
+(Person/Organization/Place) do not overlap each other, the longest reading winning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.segment import Sentence, Token
+from kg.extract.titles import TitleSpan, find_titles, is_plausible_name
+from kg.lexicon import lexicon
+
+# 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
+WORK = re.compile(r"《([^《》\n]{2,80})》")
+MEDIA_SUFFIX = ("报", "杂志", "周刊", "网", "频道", "电视台", "广播")
+# Quoted spans may sit inside an organisation or event name: 工信部“某某基地”授牌.
+QUOTE_OPEN, QUOTE_CLOSE = "“\"「『", "”\"」』"
+# Words that anchor a generic noun phrase as a proper name: "全国…联盟", "中国…学会".
+NAME_ANCHORS = ("全国", "中国", "国家", "国际", "世界", "亚洲", "中华", "省", "市", "首届", "第")
+# Tags the left edge of an org or event name may extend over.
+NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "PER", "j", "s", "f"})
+# Verbs that are part of event names (某学院成立仪式, 开工奠基仪式).
+EVENT_VERBS = frozenset(
+    "成立 揭牌 签约 开工 启动 奠基 开幕 闭幕 颁奖 授牌 落成 启用 签署 交流 合作 发布 推介 招商 "
+    "表彰 就职 宣誓 选举 换届 召开 开展 举办 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
+)
+# Generic heads that are references, not names, when they stand alone.
+GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中心 政府 部门 单位 企业 活动 会议 大会 论坛 仪式 "
+                    "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县".split())
+
+
+# Place names that name an administration rather than a location (某某高新区, 某某区委).
+ADMIN_PLACE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|[委办局厅])$")
+
+
+@dataclass
+class Mention:
+    type: str
+    start: int
+    end: int
+    text: str  # as printed
+    norm: str  # simplified
+    sent: int  # sentence index
+    rule: str  # which rule found it, for explanations
+
+
+def _is_alliance(norm: str) -> bool:
+    return lexicon().alliance_suffixes.longest_suffix(norm) is not None
+
+
+def org_type(norm: str) -> str:
+    return "Alliance" if _is_alliance(norm) else "Organization"
+
+
+def _anchored(tokens: list[Token]) -> bool:
+    """A phrase is a proper name only if a name-like token or an anchor word is in it."""
+    if any(t.tag in ("ORG", "LOC", "nz", "PER", "nw") for t in tokens):
+        return True
+    text = "".join(t.norm for t in tokens)
+    return text.startswith(NAME_ANCHORS) or bool(re.match(r"[\u4e00-\u9fff]{2,}[省市县区镇乡村州]", text))
+
+
+def _extend_left(tokens: tuple[Token, ...], i: int, allow_verbs: frozenset[str]) -> int:
+    """Leftmost token index of a nominal phrase ending at tokens[i]."""
+    j = i
+    in_quote = False
+    while j > 0:
+        t = tokens[j - 1]
+        if t.norm and t.norm[-1] in QUOTE_CLOSE and t.tag == "w":
+            in_quote = True
+            j -= 1
+            continue
+        if in_quote:
+            if t.norm and t.norm[0] in QUOTE_OPEN and t.tag == "w":
+                in_quote = False
+            j -= 1
+            continue
+        if t.tag in NOMINAL or t.norm in allow_verbs or (t.tag == "m" and t.norm.startswith("第")):
+            j -= 1
+            continue
+        if t.norm in ("与", "和") and j - 2 >= 0 and tokens[j - 2].tag in NOMINAL:
+            # 职业教育与成人教育司: a conjunction inside a name, unless it joins two complete orgs
+            left = "".join(x.norm for x in tokens[max(0, j - 3) : j - 1])
+            if lexicon().org_suffixes.longest_suffix(left) is None:
+                j -= 1
+                continue
+        break
+    if in_quote:  # unbalanced: do not swallow half a quotation
+        return i
+    return j
+
+
+def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
+    lex = lexicon()
+    toks = sent.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if t.tag == "w":
+            continue
+        # the longest run of tokens ending here that ends with an org or alliance suffix
+        if t.tag == "ORG":
+            end = i
+            # extend right over nominal tokens that end with an org suffix: 教育部/ORG 某某司/n
+            k = i + 1
+            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "ORG", "j"):
+                tail = "".join(x.norm for x in toks[i : k + 1])
+                if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
+                    end = k
+                k += 1
+            start = _extend_left(toks, i, frozenset()) if i > 0 and toks[i - 1].tag == "LOC" else i
+            out.append(_mk("Organization", sent, si, toks[start], toks[end], "tagger-org"))
+            continue
+        if t.tag in ("n", "nz", "vn", "LOC", "j") and (
+            lex.org_suffixes.longest_suffix(t.norm) or _is_alliance(t.norm)
+        ):
+            start = _extend_left(toks, i, frozenset())
+            phrase = list(toks[start : i + 1])
+            norm = "".join(x.norm for x in phrase)
+            if norm in GENERIC or len(norm) < 3:
+                continue
+            if not _anchored(phrase):
+                continue
+            # a lone place name counts only when it ends like an administration (某某新区)
+            if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
+                continue
+            out.append(_mk("Organization", sent, si, toks[start], t, "suffix-org"))
+    return out
+
+
+def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
+    lex = lexicon()
+    toks = sent.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if t.tag == "w":
+            continue
+        head = lex.event_nouns.longest_suffix(t.norm)
+        if not head:
+            continue
+        if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
+            continue  # the event goes on: 签约 仪式
+        start = _extend_left(toks, i, EVENT_VERBS)
+        phrase = toks[start : i + 1]
+        norm = "".join(x.norm for x in phrase)
+        # strip leading words that open a clause rather than a name
+        while phrase and (phrase[0].norm in EVENT_VERBS and phrase[0].tag == "v"):
+            phrase = phrase[1:]
+            norm = "".join(x.norm for x in phrase)
+        if not phrase:
+            continue
+        if len(norm) <= len(head) and len(norm) < 3:
+            continue
+        if norm in GENERIC:
+            continue
+        out.append(_mk("Event", sent, si, phrase[0], phrase[-1], "event-noun"))
+    return out
+
+
+def _mk(typ: str, sent: Sentence, si: int, first: Token, last: Token, rule: str) -> Mention:
+    s, e = first.start, last.end
+    off = sent.start
+    return Mention(typ, s, e, sent.text[s - off : e - off], sent.norm[s - off : e - off], si, rule)
+
+
+def _span(typ: str, sent: Sentence, si: int, s: int, e: int, rule: str) -> Mention:
+    off = sent.start
+    return Mention(typ, s, e, sent.text[s - off : e - off], sent.norm[s - off : e - off], si, rule)
+
+
+def _strip_org(m: Mention) -> Mention | None:
+    """Trim an org span found before a title: drop a leading 、/的-clause remnants."""
+    norm = m.norm
+    cut = max(norm.rfind(c) for c in "的了在对向")
+    if cut >= 0:
+        m = Mention(m.type, m.start + cut + 1, m.end, m.text[cut + 1 :], norm[cut + 1 :], m.sent, m.rule)
+    if len(m.norm) < 2 or m.norm in GENERIC:
+        return None
+    return m
+
+
+def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
+    """All mentions in a sentence, overlaps resolved, plus the title spans for posts."""
+    titles = find_titles(sent)
+    names: list[tuple[int, Mention]] = []  # (priority, mention); lower wins ties
+    for ts in titles:
+        if ts.name_start is not None and ts.name_end is not None:
+            names.append((0, _span("Person", sent, si, ts.name_start, ts.name_end, "title-name")))
+        if ts.org_start is not None and ts.org_end is not None:
+            org_end = ts.org_end + (1 if ts.region_party else 0)  # 新吴 + 区 of 区委书记
+            m = _strip_org(_span("Organization", sent, si, ts.org_start, org_end, "title-org"))
+            if m is not None:
+                m.type = org_type(m.norm)
+                names.append((0, m))
+    for i, t in enumerate(sent.tokens):
+        if t.tag == "PER" and is_plausible_name(t.norm, True):
+            nxt = sent.tokens[i + 1] if i + 1 < len(sent.tokens) else None
+            if nxt is not None and nxt.tag in ("n", "nz") and lexicon().org_suffixes.longest_suffix(nxt.norm):
+                continue  # 某某/PER 集团/n: a company named after a person
+            names.append((2, _mk("Person", sent, si, t, t, "tagger-person")))
+        elif t.tag == "LOC" and len(t.norm) >= 2:
+            names.append((3, _mk("Place", sent, si, t, t, "tagger-place")))
+    for m in _org_mentions(sent, si):
+        m.type = org_type(m.norm)
+        names.append((1, m))
+
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for _, m in sorted(names, key=lambda pm: (-(pm[1].end - pm[1].start), pm[0], pm[1].start)):
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        taken.append((m.start, m.end))
+        chosen.append(m)
+    # Places that end like organisations (某某区委) are organisations.
+    for m in chosen:
+        if m.type == "Place" and re.search(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$", m.norm):
+            m.type = "Organization"
+    works = []
+    for w in WORK.finditer(sent.norm):
+        body = w.group(1)
+        if body.endswith(MEDIA_SUFFIX):
+            continue
+        s, e = sent.start + w.start(1), sent.start + w.end(1)
+        works.append(_span("Work", sent, si, s, e, "book-title"))
+    # nothing inside a work title is a name of the story
+    chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
+    events = [m for m in _event_mentions(sent, si) if not any(w.start <= m.start < w.end for w in works)]
+    events = _drop_nested(events)
+    return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
+
+
+def _drop_nested(ms: list[Mention]) -> list[Mention]:
+    out = []
+    for m in sorted(ms, key=lambda m: -(m.end - m.start)):
+        if not any(o.start <= m.start and m.end <= o.end for o in out):
+            out.append(m)
+    return out

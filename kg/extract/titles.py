@@ -1,0 +1,157 @@
+"""Title chains: "<org><title>、<org><title><name>" read into posts and names.
+
+This is where most people and many organisations of organisational news are
+found, so it runs first and its spans take precedence over the tagger's guesses.
+Patterns it captures (GUIDELINE "Posts"):
+- ORG TITLE NAME              工信部某中心主任甲
+- ORG TITLE、ORG TITLE NAME   某区党工委书记、某学院理事长甲   (a chain, one person)
+- ORG TITLE NAME、TITLE NAME  某学院党委书记甲、校长乙         (org carried over)
+- PLACE + 区委/市委… TITLE     某区委书记甲 -> (甲, 区委书记, 某区)
+- foreign names with 先生/女士  某公司日方总经理某某先生
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.segment import Sentence, Token
+from kg.lexicon import lexicon
+
+# A name ends before one of these words (what follows a name in news prose).
+NAME_STOP = frozenset(
+    "等 先生 女士 同志 一行 及 和 与 同 在 为 对 向 代表 率 率队 带队 陪同 分别 共同 也 都 就 "
+    "出席 参加 主持 表示 指出 强调 介绍 讲话 致辞 发言 宣读 作 会见 考察 调研 参观 听取 "
+    "说 认为 希望 等人 则 还 亦 受 应邀 作为".split()
+)
+# Region-level party committees: the title belongs to the region that precedes it.
+REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "乡党委")
+# Words that may open an org span but are not part of the org name.
+ORG_LEAD = ("由", "和", "与", "及", "以及", "暨", "受", "向", "对", "为", "在", "经", "据", "原", "前", "现任",
+            "特邀", "邀请", "其中", "包括", "有", "是", "、", "：", ":")
+# A prefix that ends in one of these is a sentence fragment, not an organisation.
+NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位 名 任 将 把 被 从 于".split())
+
+PUNCT_TAG = "w"
+
+
+@dataclass(frozen=True)
+class TitleSpan:
+    """A title with the organisation text before it and the name after it (if any)."""
+
+    title: str  # simplified form, as printed incl. prefixes
+    title_start: int  # article offsets
+    title_end: int
+    org_start: int | None
+    org_end: int | None
+    name_start: int | None
+    name_end: int | None
+    region_party: bool  # 区委书记-type: org is the region + the title's first char
+
+
+def _title_before(s: str) -> str | None:
+    """The longest title (with stacked rank prefixes) that the string ends with."""
+    lex = lexicon()
+    base = lex.titles.longest_suffix(s)
+    if not base:
+        return None
+    title = base
+    while True:
+        p = lex.title_prefixes.longest_suffix(s[: len(s) - len(title)])
+        if not p:
+            break
+        title = p + title
+    return title
+
+
+def is_plausible_name(s: str, tagged_person: bool) -> bool:
+    lex = lexicon()
+    n = len(s)
+    if "·" in s or "•" in s:
+        return 3 <= n <= 15
+    if not all("\u4e00" <= c <= "\u9fff" for c in s):
+        return False
+    if tagged_person:
+        return 2 <= n <= 4
+    if s[:2] in lex.compound_surnames:
+        return 3 <= n <= 4
+    return s[0] in lex.single_surnames and 2 <= n <= 3
+
+
+def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
+    """Index one past the last token of a name starting at tokens[k], or None."""
+    if k >= len(tokens):
+        return None
+    first = tokens[k]
+    if first.tag == PUNCT_TAG or first.norm in NAME_STOP:
+        return None
+    if first.tag == "PER":
+        end = k + 1
+        text = first.norm
+        # the tagger sometimes cuts a name short: 单立/PER 坡/n
+        if end < len(tokens) and len(text) == 2 and len(tokens[end].norm) == 1 and tokens[end].tag != PUNCT_TAG:
+            nxt = tokens[end + 1] if end + 1 < len(tokens) else None
+            if nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP:
+                end += 1
+        return end if is_plausible_name("".join(t.norm for t in tokens[k:end]), True) else None
+    text = ""
+    end = k
+    while end < len(tokens) and tokens[end].tag != PUNCT_TAG and tokens[end].norm not in NAME_STOP:
+        if tokens[end].tag in ("ORG", "LOC", "TIME", "m"):
+            break
+        text += tokens[end].norm
+        end += 1
+        if len(text) >= 3:
+            break
+    if end == k:
+        return None
+    nxt = tokens[end] if end < len(tokens) else None
+    ends_clean = nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP or nxt.tag == "v"
+    if ends_clean and is_plausible_name(text, False):
+        return end
+    return None
+
+
+def _org_start(tokens: tuple[Token, ...], lo: int, hi: int) -> int:
+    """First token of the org text in tokens[lo:hi]: skip leading function words."""
+    while lo < hi and (tokens[lo].norm in ORG_LEAD or tokens[lo].tag in ("p", "c", "u", "d", "r", "TIME")):
+        lo += 1
+    return lo
+
+
+def find_titles(sent: Sentence) -> list[TitleSpan]:
+    """Every title in the sentence that is followed by a name or by 、 (a chain link)."""
+    toks = sent.tokens
+    out: list[TitleSpan] = []
+    seg_start = 0  # first token after the last punctuation mark
+    for i, tok in enumerate(toks):
+        if tok.tag == PUNCT_TAG:
+            seg_start = i + 1
+            continue
+        prefix = "".join(t.norm for t in toks[seg_start : i + 1])
+        title = _title_before(prefix)
+        if not title:
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        name_end = name_after(toks, i + 1) if nxt is not None else None
+        if name_end is None and not (nxt is not None and nxt.norm == "、"):
+            continue
+        title_start = tok.end - len(title)
+        # the org text: from the segment start to the title start, on token boundaries
+        lo = _org_start(toks, seg_start, i + 1)
+        org_s: int | None = toks[lo].start if lo <= i else None
+        org_e: int | None = title_start
+        region = title.lstrip("副").startswith(REGION_PARTY) or any(title.startswith(p) for p in REGION_PARTY)
+        if org_s is None or org_e is None or org_e <= org_s:
+            org_s = org_e = None
+        else:
+            org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
+            if org_norm[-1] in NOT_ORG or org_norm in NAME_STOP:
+                org_s = org_e = None
+        out.append(TitleSpan(
+            title=title, title_start=title_start, title_end=tok.end,
+            org_start=org_s, org_end=org_e,
+            name_start=toks[i + 1].start if name_end is not None else None,
+            name_end=toks[name_end - 1].end if name_end is not None else None,
+            region_party=region,
+        ))
+    return out
