@@ -10,6 +10,7 @@ from kg.extract.entities import FAMILY, Cluster, group
 from kg.extract.mentions import Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
 from kg.extract.relations import Ctx, held_on, sentence_relations
+from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
 
@@ -23,7 +24,7 @@ def extract(text: str, id: str = "article", published: str | None = None, title:
 
 
 def extract_article(article: Article) -> ArticleGraph:
-    sentences = analyse(article.text)
+    sentences = [repair(s) for s in analyse(article.text)]
     per_sentence: list[list[Mention]] = []
     posts: list[Post] = []
     for si, sent in enumerate(sentences):
@@ -64,8 +65,6 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
             if c is not None:
                 c.extra_aliases.append(p.org)
                 by_norm[n] = c
-        if c is not None:
-            p.org = c.name
 
 
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],

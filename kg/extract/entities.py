@@ -50,6 +50,8 @@ def is_abbreviation(short: str, full: str) -> bool:
     """工信部 ~ 工业和信息化部: same first and last character, letters in order, not a substring."""
     if len(short) < 2 or len(short) >= len(full) or short in full:
         return False
+    if len(short) > 6 and len(short) > 0.8 * len(full):
+        return False  # 某某工业职业技术学院 vs 某某工业园区职业技术学院: two names, not a short form
     if short[0] != full[0] or short[-1] != full[-1]:
         return False
     pos = 0

@@ -10,19 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, Token
-from kg.extract.titles import TitleSpan, find_titles, is_plausible_name
+from kg.extract.titles import TitleSpan, find_titles, is_plausible_name, org_span
 from kg.lexicon import lexicon
 
 # 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
 WORK = re.compile(r"《([^《》\n]{2,80})》")
 MEDIA_SUFFIX = ("报", "杂志", "周刊", "网", "频道", "电视台", "广播")
-# Quoted spans may sit inside an organisation or event name: 工信部“某某基地”授牌.
-QUOTE_OPEN, QUOTE_CLOSE = "“\"「『", "”\"」』"
 # Words that anchor a generic noun phrase as a proper name: "全国…联盟", "中国…学会".
 NAME_ANCHORS = ("全国", "中国", "国家", "国际", "世界", "亚洲", "中华", "省", "市", "首届", "第")
-# Tags the left edge of an org or event name may extend over.
-NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "PER", "j", "s", "f"})
 # Verbs that are part of event names (某学院成立仪式, 开工奠基仪式).
 EVENT_VERBS = frozenset(
     "成立 揭牌 签约 开工 启动 奠基 开幕 闭幕 颁奖 授牌 落成 启用 签署 交流 合作 发布 推介 招商 "
@@ -64,36 +61,6 @@ def _anchored(tokens: list[Token]) -> bool:
     return text.startswith(NAME_ANCHORS) or bool(re.match(r"[\u4e00-\u9fff]{2,}[省市县区镇乡村州]", text))
 
 
-def _extend_left(tokens: tuple[Token, ...], i: int, allow_verbs: frozenset[str]) -> int:
-    """Leftmost token index of a nominal phrase ending at tokens[i]."""
-    j = i
-    in_quote = False
-    while j > 0:
-        t = tokens[j - 1]
-        if t.norm and t.norm[-1] in QUOTE_CLOSE and t.tag == "w":
-            in_quote = True
-            j -= 1
-            continue
-        if in_quote:
-            if t.norm and t.norm[0] in QUOTE_OPEN and t.tag == "w":
-                in_quote = False
-            j -= 1
-            continue
-        if t.tag in NOMINAL or t.norm in allow_verbs or (t.tag == "m" and t.norm.startswith("第")):
-            j -= 1
-            continue
-        if t.norm in ("与", "和") and j - 2 >= 0 and tokens[j - 2].tag in NOMINAL:
-            # 职业教育与成人教育司: a conjunction inside a name, unless it joins two complete orgs
-            left = "".join(x.norm for x in tokens[max(0, j - 3) : j - 1])
-            if lexicon().org_suffixes.longest_suffix(left) is None:
-                j -= 1
-                continue
-        break
-    if in_quote:  # unbalanced: do not swallow half a quotation
-        return i
-    return j
-
-
 def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
@@ -111,13 +78,13 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
                 if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
                     end = k
                 k += 1
-            start = _extend_left(toks, i, frozenset()) if i > 0 and toks[i - 1].tag == "LOC" else i
+            start = extend_left(toks, i, frozenset()) if i > 0 and toks[i - 1].tag == "LOC" else i
             out.append(_mk("Organization", sent, si, toks[start], toks[end], "tagger-org"))
             continue
         if t.tag in ("n", "nz", "vn", "LOC", "j") and (
             lex.org_suffixes.longest_suffix(t.norm) or _is_alliance(t.norm)
         ):
-            start = _extend_left(toks, i, frozenset())
+            start = extend_left(toks, i, frozenset())
             phrase = list(toks[start : i + 1])
             norm = "".join(x.norm for x in phrase)
             if norm in GENERIC or len(norm) < 3:
@@ -141,9 +108,11 @@ def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
         head = lex.event_nouns.longest_suffix(t.norm)
         if not head:
             continue
+        if t.tag == "v" and t.norm != head:
+            continue  # 出席会议/v: a bare noun inside a verb phrase names no event
         if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
             continue  # the event goes on: 签约 仪式
-        start = _extend_left(toks, i, EVENT_VERBS)
+        start = extend_left(toks, i, EVENT_VERBS)
         phrase = toks[start : i + 1]
         norm = "".join(x.norm for x in phrase)
         # strip leading words that open a clause rather than a name
@@ -189,9 +158,9 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
     for ts in titles:
         if ts.name_start is not None and ts.name_end is not None:
             names.append((0, _span("Person", sent, si, ts.name_start, ts.name_end, "title-name")))
-        if ts.org_start is not None and ts.org_end is not None:
-            org_end = ts.org_end + (1 if ts.region_party else 0)  # 新吴 + 区 of 区委书记
-            m = _strip_org(_span("Organization", sent, si, ts.org_start, org_end, "title-org"))
+        span = org_span(sent, ts)
+        if span is not None:
+            m = _strip_org(_span("Organization", sent, si, span[0], span[1], "title-org"))
             if m is not None:
                 m.type = org_type(m.norm)
                 names.append((0, m))
@@ -209,7 +178,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
 
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for _, m in sorted(names, key=lambda pm: (-(pm[1].end - pm[1].start), pm[0], pm[1].start)):
+    # spans read from a title chain are the most reliable; then the longest reading wins
+    for _, m in sorted(names, key=lambda pm: (pm[0] > 0, -(pm[1].end - pm[1].start), pm[0], pm[1].start)):
         if any(m.start < e and s < m.end for s, e in taken):
             continue
         taken.append((m.start, m.end))

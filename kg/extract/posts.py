@@ -8,24 +8,27 @@ before it in the same 、-list ("某学院党委书记甲、校长乙").
 
 from __future__ import annotations
 
-from kg.extract.segment import Sentence
-from kg.extract.titles import TitleSpan
+from kg.extract.mentions import GENERIC
+from kg.extract.segment import Sentence, to_simplified
+from kg.extract.titles import TitleSpan, org_span
 from kg.model import Evidence, Post
 
 
 def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
-    if ts.org_start is None or ts.org_end is None:
+    span = org_span(sent, ts)
+    if span is None:
         return None
-    end = ts.org_end + (1 if ts.region_party else 0)
-    return sent.text[ts.org_start - sent.start : end - sent.start]
+    org = sent.text[span[0] - sent.start : span[1] - sent.start]
+    return None if len(org) < 2 or to_simplified(org) in GENERIC else org
 
 
 def _title_text(sent: Sentence, ts: TitleSpan) -> str:
     return sent.text[ts.title_start - sent.start : ts.title_end - sent.start]
 
 
-def _joined_by_comma(sent: Sentence, left_end: int, right_start: int) -> bool:
-    return sent.text[left_end - sent.start : right_start - sent.start].strip() == "、"
+def _joined(sent: Sentence, left_end: int, right_start: int) -> bool:
+    """Two links of one chain: separated by 、 or by nothing at all."""
+    return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "")
 
 
 def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
@@ -35,23 +38,25 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
     last_org: str | None = None
     for ts in titles:
         if ts.name_start is None or ts.name_end is None:
-            if pending and not _joined_by_comma(sent, pending[-1].title_end, ts.org_start or ts.title_start):
+            if pending and not _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start):
                 pending = []
             pending.append(ts)
             continue
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
         span_start = (pending[0].org_start or pending[0].title_start) if pending else (ts.org_start or ts.title_start)
         ev = Evidence(sent.text, span_start, ts.name_end)
-        if pending and _joined_by_comma(sent, pending[-1].title_end, ts.org_start or ts.title_start):
+        chain_org = None
+        if pending and _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start):
             for link in pending:
-                posts.append(Post(person, _title_text(sent, link), _org_text(sent, link), ev))
+                chain_org = _org_text(sent, link) or chain_org  # 某镇党委副书记、镇长: one org
+                posts.append(Post(person, _title_text(sent, link), chain_org, ev))
         pending = []
-        org = _org_text(sent, ts)
+        org = _org_text(sent, ts) or chain_org
         if (
             org is None
             and last_named is not None
             and last_named.name_end is not None
-            and _joined_by_comma(sent, last_named.name_end, ts.title_start)
+            and _joined(sent, last_named.name_end, ts.title_start)
         ):
             org = last_org  # shared organisation
         posts.append(Post(person, _title_text(sent, ts), org, ev))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.extract.phrases import NOMINAL, extend_left
 from kg.extract.segment import Sentence, Token
 from kg.lexicon import lexicon
 
@@ -25,13 +26,11 @@ NAME_STOP = frozenset(
 )
 # Region-level party committees: the title belongs to the region that precedes it.
 REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "乡党委")
-# Words that may open an org span but are not part of the org name.
-ORG_LEAD = ("由", "和", "与", "及", "以及", "暨", "受", "向", "对", "为", "在", "经", "据", "原", "前", "现任",
-            "特邀", "邀请", "其中", "包括", "有", "是", "、", "：", ":")
 # A prefix that ends in one of these is a sentence fragment, not an organisation.
 NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位 名 任 将 把 被 从 于".split())
 
 PUNCT_TAG = "w"
+NOMINAL_OR_NAME = NOMINAL | {"PER"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class TitleSpan:
     region_party: bool  # 区委书记-type: org is the region + the title's first char
 
 
-def _title_before(s: str) -> str | None:
+def title_before(s: str) -> str | None:
     """The longest title (with stacked rank prefixes) that the string ends with."""
     lex = lexicon()
     base = lex.titles.longest_suffix(s)
@@ -111,39 +110,42 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     return None
 
 
-def _org_start(tokens: tuple[Token, ...], lo: int, hi: int) -> int:
-    """First token of the org text in tokens[lo:hi]: skip leading function words."""
-    while lo < hi and (tokens[lo].norm in ORG_LEAD or tokens[lo].tag in ("p", "c", "u", "d", "r", "TIME")):
-        lo += 1
-    return lo
+def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
+    for k, t in enumerate(tokens):
+        if t.start <= pos < t.end:
+            return k
+    return len(tokens) - 1
 
 
 def find_titles(sent: Sentence) -> list[TitleSpan]:
-    """Every title in the sentence that is followed by a name or by 、 (a chain link)."""
+    """Every title in the sentence followed by a name, by 、 or by the next organisation of a chain."""
     toks = sent.tokens
     out: list[TitleSpan] = []
-    seg_start = 0  # first token after the last punctuation mark
+    seg_start = 0  # first token after the last punctuation mark or title
     for i, tok in enumerate(toks):
         if tok.tag == PUNCT_TAG:
             seg_start = i + 1
             continue
         prefix = "".join(t.norm for t in toks[seg_start : i + 1])
-        title = _title_before(prefix)
+        title = title_before(prefix)
         if not title:
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         name_end = name_after(toks, i + 1) if nxt is not None else None
-        if name_end is None and not (nxt is not None and nxt.norm == "、"):
+        chain_link = nxt is not None and (nxt.norm == "、" or nxt.tag in ("ORG", "LOC"))
+        if name_end is None and not chain_link:
             continue
         title_start = tok.end - len(title)
-        # the org text: from the segment start to the title start, on token boundaries
-        lo = _org_start(toks, seg_start, i + 1)
-        org_s: int | None = toks[lo].start if lo <= i else None
-        org_e: int | None = title_start
-        region = title.lstrip("副").startswith(REGION_PARTY) or any(title.startswith(p) for p in REGION_PARTY)
-        if org_s is None or org_e is None or org_e <= org_s:
-            org_s = org_e = None
-        else:
+        k = _token_at(toks, title_start)
+        org_s = org_e = None
+        if toks[k].start < title_start:  # the title begins inside a word: 新吴区委/书记
+            first = extend_left(toks, k, stop_titles=False, loose=True)
+            org_s, org_e = toks[max(first, seg_start)].start, title_start
+        elif k - 1 >= seg_start and toks[k - 1].tag in NOMINAL_OR_NAME:
+            first = extend_left(toks, k - 1, stop_titles=False, loose=True)
+            org_s, org_e = toks[max(first, seg_start)].start, title_start
+        region = title.lstrip("副").startswith(REGION_PARTY)
+        if org_s is not None and org_e is not None:
             org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
             if org_norm[-1] in NOT_ORG or org_norm in NAME_STOP:
                 org_s = org_e = None
@@ -154,4 +156,34 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             name_end=toks[name_end - 1].end if name_end is not None else None,
             region_party=region,
         ))
+        seg_start = name_end if name_end is not None else i + 1
+        if name_end is not None:
+            out.extend(_name_list(sent, out[-1], name_end))
     return out
+
+
+def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
+    """One title shared by a list of names: 副主任甲、乙、丙 gives each of them the post."""
+    toks = sent.tokens
+    more = []
+    while k + 1 < len(toks) and toks[k].norm == "、" and toks[k + 1].tag != PUNCT_TAG:
+        end = name_after(toks, k + 1)
+        if end is None or (end < len(toks) and title_before(toks[end].norm) == toks[end].norm):
+            break  # 甲、乙副主任: the next name has a title of its own
+        if end < len(toks) and toks[end].tag != PUNCT_TAG and toks[end].norm not in NAME_STOP:
+            break
+        more.append(TitleSpan(ts.title, ts.title_start, ts.title_end, ts.org_start, ts.org_end,
+                              toks[k + 1].start, toks[end - 1].end, ts.region_party))
+        k = end
+    return more
+
+
+def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
+    """The organisation a title belongs to, as a span; 新吴区委书记 gives 新吴区 (the region)."""
+    if ts.org_start is None or ts.org_end is None:
+        return None
+    end = ts.org_end
+    region = sent.text[ts.title_start - sent.start]
+    if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
+        end += 1
+    return ts.org_start, end

@@ -1,0 +1,62 @@
+"""Where a name phrase starts: walking left from its head over the words a name is made of.
+
+Organisation, event and title-chain rules all ask the same question ("how far
+left does this name reach?"), so the answer lives here once.
+"""
+
+from __future__ import annotations
+
+from kg.extract.segment import Token
+from kg.lexicon import lexicon
+
+# Tags the left edge of an organisation or event name may extend over.
+NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "j", "s", "f"})
+QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
+
+
+# A loose phrase (the organisation before a title) also crosses these tags, since
+# the tagger reads verbs inside long names (某某协同发展联盟); clause words still stop it.
+LOOSE = frozenset({"v", "vd", "a", "ad", "PER", "q"})
+CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表示 指出 介绍 讲话 致辞 发言 举行 召开 举办 受 由 在 为 "
+                         "对 向 与会 带领 率 率领 邀请 应邀 走访 看望 慰问 担任 任 是 有 包括 其中".split())
+
+
+def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
+                loose: bool = False) -> int:
+    """Index of the first token of the nominal phrase that ends with tokens[i].
+
+    Quoted spans are taken whole (工信部“某某基地”授牌); a 与/和 joins two parts of one
+    name (职业教育与成人教育司) but not two complete organisations; titles and
+    people end the phrase, since a name never contains them.
+    """
+    lex = lexicon()
+    j = i
+    in_quote = False
+    while j > 0:
+        t = tokens[j - 1]
+        if t.tag == "w" and t.norm and t.norm[-1] in QUOTE_CLOSE:
+            in_quote = True
+            j -= 1
+            continue
+        if in_quote:
+            if t.tag == "w" and t.norm and t.norm[0] in QUOTE_OPEN:
+                in_quote = False
+            j -= 1
+            continue
+        if stop_titles and lex.titles.longest_suffix(t.norm) == t.norm:
+            break
+        if loose and t.tag in LOOSE and t.norm not in CLAUSE_WORDS:
+            j -= 1
+            continue
+        if t.tag in NOMINAL or t.norm in allow or (t.tag == "m" and t.norm.startswith("第")):
+            j -= 1
+            continue
+        if t.norm in ("与", "和") and j >= 2 and tokens[j - 2].tag in NOMINAL:
+            left = tokens[j - 2].norm
+            if not (lex.org_suffixes.longest_suffix(left) or tokens[j - 2].tag == "ORG"):
+                j -= 1
+                continue
+        break
+    if in_quote:  # unbalanced: do not swallow half a quotation
+        return i
+    return j

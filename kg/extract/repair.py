@@ -1,0 +1,47 @@
+"""Mend the tagger's output where it glues a post onto an organisation.
+
+LAC reads "某大学化学学院院长某某" or "某市外办某某" as one ORG word; the title and
+the name inside must be separate tokens before the title-chain rules can see them.
+"""
+
+from __future__ import annotations
+
+from kg.extract.segment import Sentence, Token
+from kg.extract.titles import is_plausible_name, title_before
+from kg.lexicon import lexicon
+
+
+def _piece(t: Token, a: int, b: int, tag: str) -> Token:
+    return Token(t.text[a:b], tag, t.start + a, t.start + b, t.norm[a:b])
+
+
+def split_org(t: Token) -> list[Token]:
+    n = t.norm
+    # ORG TITLE NAME inside one word
+    for k in range(len(n) - 2, 1, -1):
+        rest = n[k:]
+        if not is_plausible_name(rest, False):
+            continue
+        title = title_before(n[:k])
+        if title and len(title) < k:
+            a = k - len(title)
+            return [_piece(t, 0, a, "ORG"), _piece(t, a, k, "n"), _piece(t, k, len(n), "PER")]
+    # ORG NAME: an organisation word directly followed by a name (某市外办某某)
+    lex = lexicon()
+    for k in (len(n) - 3, len(n) - 2):
+        if k < 3:
+            continue
+        rest = n[k:]
+        if is_plausible_name(rest, False) and lex.org_suffixes.longest_suffix(n[:k]) and not \
+                lex.org_suffixes.longest_suffix(rest):
+            return [_piece(t, 0, k, "ORG"), _piece(t, k, len(n), "PER")]
+    return [t]
+
+
+def repair(sent: Sentence) -> Sentence:
+    if not any(t.tag == "ORG" for t in sent.tokens):
+        return sent
+    tokens: list[Token] = []
+    for t in sent.tokens:
+        tokens.extend(split_org(t) if t.tag == "ORG" and len(t.norm) >= 5 else [t])
+    return Sentence(sent.text, sent.start, sent.end, tuple(tokens))
