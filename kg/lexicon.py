@@ -55,6 +55,7 @@ class Lexicon:
     org_suffixes: SuffixSet
     alliance_suffixes: SuffixSet
     event_nouns: SuffixSet
+    not_org_words: frozenset[str]
     single_surnames: frozenset[str]
     compound_surnames: frozenset[str]
     cues: dict[str, tuple[str, ...]]  # predicate -> cue words, longest first
@@ -73,6 +74,7 @@ def lexicon() -> Lexicon:
         org_suffixes=SuffixSet(_lines("org_suffixes.txt")),
         alliance_suffixes=SuffixSet(_lines("alliance_suffixes.txt")),
         event_nouns=SuffixSet(_lines("event_nouns.txt")),
+        not_org_words=frozenset(w for line in _lines("not_org_words.txt") for w in line.split()),
         single_surnames=frozenset(w for w in surnames if len(w) == 1),
         compound_surnames=frozenset(w for w in surnames if len(w) == 2),
         cues={p: tuple(sorted(c, key=len, reverse=True)) for p, c in cues.items()},

@@ -94,7 +94,8 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
                 continue
             if len(full.norm) <= len(c.norm):
                 continue
-            same = is_abbreviation(c.norm, full.norm)
+            # a short form follows the full name it shortens
+            same = is_abbreviation(c.norm, full.norm) and _first(full) < _first(c)
             if FAMILY[c.type] == "Event":
                 # a bare event noun (研讨会) stands for the named event it heads
                 head = lex.event_nouns.longest_suffix(c.norm)
@@ -104,3 +105,7 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
                 merged.add(id(c))
                 break
     return [c for c in clusters if id(c) not in merged]
+
+
+def _first(c: Cluster) -> int:
+    return min(m.start for m in c.mentions)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, Token
-from kg.extract.titles import TitleSpan, find_titles, is_plausible_name, org_span
+from kg.extract.titles import TitleSpan, find_titles, is_plausible_name, name_first_titles, org_span
 from kg.lexicon import lexicon
 
 # 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
@@ -30,6 +30,8 @@ GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中
                     "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县".split())
 
 
+# Zones: named only after a real place (某市高新区), never after 全国/国家 alone.
+ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|科技园|产业园)$")
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
 ADMIN_PLACE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|[委办局厅])$")
 
@@ -73,7 +75,7 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             end = i
             # extend right over nominal tokens that end with an org suffix: 教育部/ORG 某某司/n
             k = i + 1
-            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "ORG", "j"):
+            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j"):
                 tail = "".join(x.norm for x in toks[i : k + 1])
                 if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
                     end = k
@@ -81,7 +83,7 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             start = extend_left(toks, i, frozenset()) if i > 0 and toks[i - 1].tag == "LOC" else i
             out.append(_mk("Organization", sent, si, toks[start], toks[end], "tagger-org"))
             continue
-        if t.tag in ("n", "nz", "vn", "LOC", "j") and (
+        if t.tag in ("n", "nz", "vn", "LOC", "j") and t.norm not in lex.not_org_words and (
             lex.org_suffixes.longest_suffix(t.norm) or _is_alliance(t.norm)
         ):
             start = extend_left(toks, i, frozenset())
@@ -89,7 +91,9 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             norm = "".join(x.norm for x in phrase)
             if norm in GENERIC or len(norm) < 3:
                 continue
-            if not _anchored(phrase):
+            if ZONE.search(norm) and phrase[0].tag not in ("LOC", "ORG"):
+                continue  # 全国开发区: a class of zones, not one administration
+            if not _anchored(phrase) and not (_is_alliance(norm) and len(norm) >= 4 and start < i):
                 continue
             # a lone place name counts only when it ends like an administration (某某新区)
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
@@ -154,6 +158,8 @@ def _strip_org(m: Mention) -> Mention | None:
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
     """All mentions in a sentence, overlaps resolved, plus the title spans for posts."""
     titles = find_titles(sent)
+    titles += [t for t in name_first_titles(sent) if not any(t.name_start == o.name_start for o in titles)]
+    titles.sort(key=lambda t: t.title_start)
     names: list[tuple[int, Mention]] = []  # (priority, mention); lower wins ties
     for ts in titles:
         if ts.name_start is not None and ts.name_end is not None:
@@ -197,9 +203,24 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         works.append(_span("Work", sent, si, s, e, "book-title"))
     # nothing inside a work title is a name of the story
     chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
-    events = [m for m in _event_mentions(sent, si) if not any(w.start <= m.start < w.end for w in works)]
+    chosen = [m for m in chosen if m.type != "Place" or _place_context(sent, m)]
+    orgs = [m for m in chosen if m.type in ("Organization", "Alliance")]
+    events = [m for m in _event_mentions(sent, si)
+              if not any(w.start <= m.start < w.end for w in works)
+              and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
     events = _drop_nested(events)
     return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
+
+
+# A place is a place (not a word in passing) where the story goes, meets or is held.
+PLACE_BEFORE = re.compile(r"(在|于|赴|到|来|抵|抵达|访问|前往|落户|走进|来到|位于|回到)$")
+PLACE_AFTER = re.compile(r"^(举行|召开|举办|开幕|闭幕|成立|揭牌|签约|开工|启动|考察|调研|访问|参观)")
+
+
+def _place_context(sent: Sentence, m: Mention) -> bool:
+    before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
+    after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
+    return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
 
 
 def _drop_nested(ms: list[Mention]) -> list[Mention]:

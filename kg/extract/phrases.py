@@ -51,9 +51,9 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
         if t.tag in NOMINAL or t.norm in allow or (t.tag == "m" and t.norm.startswith("第")):
             j -= 1
             continue
-        if t.norm in ("与", "和") and j >= 2 and tokens[j - 2].tag in NOMINAL:
-            left = tokens[j - 2].norm
-            if not (lex.org_suffixes.longest_suffix(left) or tokens[j - 2].tag == "ORG"):
+        if t.norm == "与" and j >= 2 and tokens[j - 2].tag in ("n", "vn", "nz"):
+            # 职业教育与成人教育司 is one name; 某局和某学院 (和, or complete orgs) are two
+            if not lex.org_suffixes.longest_suffix(tokens[j - 2].norm):
                 j -= 1
                 continue
         break

@@ -38,10 +38,36 @@ def split_org(t: Token) -> list[Token]:
     return [t]
 
 
+def _org_title(t: Token) -> list[Token]:
+    """某市委常委/ORG is an organisation word glued to a title: split it, or keep the title alone."""
+    title = title_before(t.norm)
+    if not title:
+        return [t]
+    if len(title) == len(t.norm):
+        return [_piece(t, 0, len(t.norm), "n")]
+    a = len(t.norm) - len(title)
+    return [_piece(t, 0, a, "ORG"), _piece(t, a, len(t.norm), "n")]
+
+
+def _merge(a: Token, b: Token, tag: str) -> Token:
+    return Token(a.text + b.text, tag, a.start, b.end, a.norm + b.norm)
+
+
 def repair(sent: Sentence) -> Sentence:
     if not any(t.tag == "ORG" for t in sent.tokens):
         return sent
+    lex = lexicon()
     tokens: list[Token] = []
     for t in sent.tokens:
-        tokens.extend(split_org(t) if t.tag == "ORG" and len(t.norm) >= 5 else [t])
+        if t.tag != "ORG":
+            # 无锡市外/ORG 办/v: a one-character organisation suffix split off by the tagger
+            if tokens and tokens[-1].tag == "ORG" and len(t.norm) == 1 and t.norm in lex.org_suffixes:
+                tokens[-1] = _merge(tokens[-1], t, "ORG")
+            else:
+                tokens.append(t)
+            continue
+        parts = split_org(t) if len(t.norm) >= 5 else [t]
+        if len(parts) == 1:
+            parts = _org_title(t)
+        tokens.extend(parts)
     return Sentence(sent.text, sent.start, sent.end, tuple(tokens))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract.phrases import NOMINAL, extend_left
+from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left
 from kg.extract.segment import Sentence, Token
 from kg.lexicon import lexicon
 
@@ -141,7 +141,10 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if toks[k].start < title_start:  # the title begins inside a word: 新吴区委/书记
             first = extend_left(toks, k, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
-        elif k - 1 >= seg_start and toks[k - 1].tag in NOMINAL_OR_NAME:
+        elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
+            continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
+        elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or (
+                toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and len(toks[k - 1].norm) >= 3)):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
         region = title.lstrip("副").startswith(REGION_PARTY)
@@ -158,8 +161,50 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         ))
         seg_start = name_end if name_end is not None else i + 1
         if name_end is not None:
+            out.extend(_title_after_name(sent, out[-1], name_end))
             out.extend(_name_list(sent, out[-1], name_end))
     return out
+
+
+def name_first_titles(sent: Sentence) -> list[TitleSpan]:
+    """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任 (the name before its title)."""
+    toks = sent.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if t.tag != "PER" or i == 0 or toks[i - 1].tag not in ("ORG", "n", "nz", "j"):
+            continue
+        j = i + 1
+        # the tagger cut the name short before the title: 张宪/PER 中/f 处长
+        if j + 1 < len(toks) and len(t.norm) == 2 and len(toks[j].norm) == 1 and toks[j].tag != PUNCT_TAG \
+                and title_before(toks[j + 1].norm) == toks[j + 1].norm:
+            j += 1
+        if j >= len(toks):
+            continue
+        title = title_before(toks[j].norm)
+        if title != toks[j].norm:
+            continue
+        after = toks[j + 1] if j + 1 < len(toks) else None
+        if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
+            continue
+        prev = toks[i - 1]
+        if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm):
+            continue
+        first = extend_left(toks, i - 1, stop_titles=False)
+        out.append(TitleSpan(title, toks[j].start, toks[j].end, toks[first].start, prev.end,
+                             t.start, toks[j - 1].end, False))
+    return out
+
+
+def _title_after_name(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
+    """某学院副院长某某教授、: a second title after the name, at the same organisation."""
+    toks = sent.tokens
+    if k >= len(toks) or title_before(toks[k].norm) != toks[k].norm:
+        return []
+    after = toks[k + 1] if k + 1 < len(toks) else None
+    if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
+        return []
+    return [TitleSpan(toks[k].norm, toks[k].start, toks[k].end, ts.org_start, ts.org_end,
+                      ts.name_start, ts.name_end, False)]
 
 
 def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
