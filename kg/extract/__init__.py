@@ -6,7 +6,7 @@ analyse (sentences, tags) → mentions per sentence → entities (aliases merged
 
 from __future__ import annotations
 
-from kg.extract.entities import FAMILY, Cluster, group
+from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.mentions import Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
 from kg.extract.relations import Ctx, held_on, sentence_relations
@@ -32,9 +32,15 @@ def extract_article(article: Article) -> ArticleGraph:
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
     clusters = group([m for ms in per_sentence for m in ms])
+    if rescan(sentences, per_sentence, clusters):
+        clusters = group([m for ms in per_sentence for m in ms])
     _attach_post_orgs(posts, clusters, sentences)
     name_of = {id(m): c.name for c in clusters for m in c.mentions}
-    relations = _relations(article, sentences, per_sentence, clusters, name_of)
+    post_orgs: dict[str, list[str]] = {}
+    for p in posts:
+        if p.org:
+            post_orgs.setdefault(p.person, []).append(p.org)
+    relations = _relations(article, sentences, per_sentence, name_of, school=_school(clusters), post_orgs=post_orgs)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     return ArticleGraph(article, entities, _dedupe_posts(posts), _dedupe_relations(relations))
 
@@ -68,17 +74,16 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
 
 
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
-               clusters: list[Cluster], name_of: dict[int, str]) -> list[Relation]:
+               name_of: dict[int, str], school: str | None, post_orgs: dict[str, list[str]]) -> list[Relation]:
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
     main = events[0] if events else None
     main_name = name_of[id(main)] if main else None
-    school = _school(clusters)
     rels: list[Relation] = []
     speaker = None
     last_alliance = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
-        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school)
+        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school, post_orgs)
         found, speaker = sentence_relations(ctx, speaker)
         rels.extend(found)
         for m in ments:

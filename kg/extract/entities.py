@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.extract.mentions import Mention
+from kg.extract.segment import Sentence
 from kg.lexicon import lexicon
 
 FAMILY = {"Person": "Person", "Organization": "Org", "Alliance": "Org", "Event": "Event",
@@ -109,3 +110,40 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
 
 def _first(c: Cluster) -> int:
     return min(m.start for m in c.mentions)
+
+
+def rescan(sentences: list[Sentence], per_sentence: list[list[Mention]], clusters: list[Cluster]) -> bool:
+    """Find the article's known names again wherever the rules missed them.
+
+    A name read once from a title chain ("某协会会长甲") is the same name in a
+    sentence with no title ("甲代表某协会致辞"); relations need those mentions.
+    Returns whether anything was added.
+    """
+    known: list[tuple[str, str]] = []
+    for c in clusters:
+        if c.type == "Place" or c.type == "Work":
+            continue
+        for n in c.names_norm():
+            if len(n) >= (2 if c.type == "Person" else 3):
+                known.append((n, c.type))
+    known.sort(key=lambda x: -len(x[0]))
+    added = False
+    for si, sent in enumerate(sentences):
+        ments = per_sentence[si]
+        for name, typ in known:
+            layer = "Event" if typ == "Event" else "Name"
+            pos = sent.norm.find(name)
+            while pos >= 0:
+                s, e = sent.start + pos, sent.start + pos + len(name)
+                clash = any(m.start < e and s < m.end and (("Event" if m.type == "Event" else "Name") == layer
+                                                           or m.type == "Work") for m in ments)
+                if not clash:
+                    ments.append(Mention(typ, s, e, sent.text[pos : pos + len(name)], name, si, "known-name"))
+                    added = True
+                pos = sent.norm.find(name, pos + len(name))
+        # an event noun inside a name found just now (某某校长联席会议) was part of that name
+        names = [m for m in ments if m.type in ("Organization", "Alliance")]
+        ments[:] = [m for m in ments if m.type != "Event"
+                    or not any(o.start <= m.start and m.end <= o.end for o in names)]
+        ments.sort(key=lambda m: (m.start, -m.end))
+    return added

@@ -93,7 +93,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
                 continue
             if ZONE.search(norm) and phrase[0].tag not in ("LOC", "ORG"):
                 continue  # 全国开发区: a class of zones, not one administration
-            if not _anchored(phrase) and not (_is_alliance(norm) and len(norm) >= 4 and start < i):
+            # 某某联盟 in a list of alliances needs no anchor; 命运共同体 and the like do
+            if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i):
                 continue
             # a lone place name counts only when it ends like an administration (某某新区)
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
@@ -116,7 +117,8 @@ def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
             continue  # 出席会议/v: a bare noun inside a verb phrase names no event
         if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
             continue  # the event goes on: 签约 仪式
-        start = extend_left(toks, i, EVENT_VERBS)
+        start = extend_left(toks, i, EVENT_VERBS, stop_titles=False, numbers=True, stop_quoted_events=True,
+                            loose=True, persons=False)
         phrase = toks[start : i + 1]
         norm = "".join(x.norm for x in phrase)
         # strip leading words that open a clause rather than a name

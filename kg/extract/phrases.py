@@ -6,11 +6,15 @@ left does this name reach?"), so the answer lives here once.
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.segment import Token
 from kg.lexicon import lexicon
 
 # Tags the left edge of an organisation or event name may extend over.
 NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "j", "s", "f"})
+# Numbers that belong to a name: ordinals, editions, anniversaries, years (not 两次, 28家).
+ORDINAL = re.compile(r"^(第.+|.+届|.*周年|\d{4}年?|.+期)$")
 QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 
 
@@ -22,7 +26,8 @@ CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表�
 
 
 def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
-                loose: bool = False) -> int:
+                loose: bool = False, numbers: bool = False, stop_quoted_events: bool = False,
+                persons: bool = True) -> int:
     """Index of the first token of the nominal phrase that ends with tokens[i].
 
     Quoted spans are taken whole (工信部“某某基地”授牌); a 与/和 joins two parts of one
@@ -35,6 +40,8 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
     while j > 0:
         t = tokens[j - 1]
         if t.tag == "w" and t.norm and t.norm[-1] in QUOTE_CLOSE:
+            if stop_quoted_events and j >= 2 and lex.event_nouns.longest_suffix(tokens[j - 2].norm):
+                break  # “某某研修班”开学典礼: the quoted event is an event of its own
             in_quote = True
             j -= 1
             continue
@@ -45,17 +52,20 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             continue
         if stop_titles and lex.titles.longest_suffix(t.norm) == t.norm:
             break
-        if loose and t.tag in LOOSE and t.norm not in CLAUSE_WORDS:
+        if loose and t.tag in LOOSE and t.norm not in CLAUSE_WORDS and not (t.tag == "PER" and not persons):
             j -= 1
             continue
         if t.tag in NOMINAL or t.norm in allow or (t.tag == "m" and t.norm.startswith("第")):
             j -= 1
             continue
-        if t.norm == "与" and j >= 2 and tokens[j - 2].tag in ("n", "vn", "nz"):
-            # 职业教育与成人教育司 is one name; 某局和某学院 (和, or complete orgs) are two
-            if not lex.org_suffixes.longest_suffix(tokens[j - 2].norm):
-                j -= 1
-                continue
+        if numbers and t.tag in ("m", "q", "TIME") and ORDINAL.match(t.norm):  # 成立十周年论坛, 第三届年会
+            j -= 1
+            continue
+        # 职业教育与成人教育司 is one name; 某局和某学院 (和, or complete orgs) are two
+        if t.norm == "与" and j >= 2 and tokens[j - 2].tag in ("n", "vn", "nz") \
+                and not lex.org_suffixes.longest_suffix(tokens[j - 2].norm):
+            j -= 1
+            continue
         break
     if in_quote:  # unbalanced: do not swallow half a quotation
         return i

@@ -27,6 +27,11 @@ PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强�
 # Bare words that refer back to an entity of the article.
 BARE_ALLIANCE = ("联盟", "大联盟", "该联盟")
 BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
+# What may stand before a clause's subject (a date) and between it and its cue (在某地, 共同, 成功).
+SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
+CUE_GAP = re.compile(r"^(在[^，,。]{0,20})?(共同|联合|成功|隆重|正式|首次|再次|于)*$")
+# 由甲、乙主办/承办: the organisers listed between 由 and the cue
+ORGANIZER = re.compile(r"由([^，,。；;]{2,80}?)(?:共同|联合)?(?:主办|承办|协办|举办|指导)")
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
 
 
@@ -41,6 +46,7 @@ class Ctx:
     published: str | None
     last_alliance: str | None
     school: str | None
+    post_orgs: dict[str, list[str]]  # person -> organisations of their posts in this article
 
     def of(self, *types: str) -> list[Mention]:
         return [m for m in self.ments if m.type in types]
@@ -124,13 +130,15 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
             if p.end - off <= pos:
                 add(ctx.name(p), "hosted", ev)
     # organized: 由某单位主办/承办 — organisations before the cue, not those holding a named post
-    for pos, _cue in _cue_positions(s, lex.cues["organized"]):
-        if _cue in ("举行", "召开", "举办") and not s[:pos].rstrip().endswith(tuple(o.norm for o in orgs)):
-            continue
-        ev = _event_after(ctx, pos)
+    for m in ORGANIZER.finditer(s):
+        ev = _event_after(ctx, m.end())
         for o in orgs:
-            if o.end - off <= pos and not _followed_by_person(o, persons):
+            if m.start(1) <= o.start - off and o.end - off <= m.end(1) and not _followed_by_person(o, persons):
                 add(ctx.name(o), "organized", ev)
+    for pos, _cue in _cue_positions(s, lex.cues["organized"]):
+        # 某单位举办/召开某会: only the organisation that opens the clause and stands right before the cue
+        for o in _clause_subjects(s, off, pos, orgs):
+            add(ctx.name(o), "organized", _event_after(ctx, pos))
     # presented: 作《A》报告; 甲、乙分别作《A》《B》报告 pairs in order
     works = ctx.of("Work")
     if works and re.search(r"(作|做|发布|宣讲|解读)", s):
@@ -143,10 +151,11 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
                 add(ctx.name(speakers[-1]), "presented", ctx.name(w))
     # awarded: (甲)为某单位授牌 / 向某单位颁发
     for m in re.finditer(r"[为向给](.{2,40}?)(授牌|颁发|颁奖|授予)", s):
-        giver = [x for x in persons + orgs if x.end - off <= m.start()]
+        # the giver is the clause's subject, not a name inside 受某某委托
+        giver = sorted((x for x in persons + orgs if x.end - off <= m.start()), key=lambda x: x.start)
         rec = [o for o in orgs if m.start(1) <= o.start - off < m.end(1)]
         if giver and rec:
-            add(ctx.name(giver[-1]), "awarded", ctx.name(rec[0]))
+            add(ctx.name(giver[0]), "awarded", ctx.name(rec[0]))
     # founded: 某单位牵头成立/发起成立某联盟
     for pos, cue in _cue_positions(s, lex.cues["founded"]):
         subj = [x for x in orgs + persons if x.end - off <= pos]
@@ -166,7 +175,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         if not who:
             continue
         target = next((o for o in orgs if o.start - off == m.end()), None)
-        tname = ctx.name(target) if target else _bare_reference(ctx, s[m.end():])
+        tname = ctx.name(target) if target else _bare_reference(ctx, s[m.end():], ctx.name(who[0]))
         add(ctx.name(who[0]), "represents", tname)
     # partOf: 甲会暨乙仪式 — events after 暨 belong to the first one
     evs = ctx.of("Event")
@@ -185,7 +194,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     for m in re.finditer(r"在(.{2,20}?)(隆重)?(举行|召开|举办|开幕|启动|开班)", s):
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
         subj = [e for e in evs if e.end - off <= m.start()]
-        target = ctx.name(subj[-1]) if subj else ctx.main_event
+        target = ctx.name(subj[0]) if subj else ctx.main_event  # 甲会暨乙仪式在某地举行: the main one
         for pl in places[:1]:
             add(target, "heldAt", ctx.name(pl))
     speaker = None
@@ -197,15 +206,37 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     return rels, speaker
 
 
+def _clause_subjects(s: str, off: int, pos: int, orgs: list[Mention]) -> list[Mention]:
+    """The organisations that open the clause of a cue: 甲与乙在某地举行…, 甲举办…."""
+    start = max(s.rfind(c, 0, pos) for c in "，,；;:：") + 1
+    out: list[Mention] = []
+    cursor = start
+    for o in sorted(orgs, key=lambda o: o.start):
+        rel = o.start - off
+        if rel < cursor or o.end - off > pos:
+            continue
+        gap = s[cursor:rel]
+        if gap.strip() not in ("", "与", "和", "、", "及", "同") and not (cursor == start and SUBJ_LEAD.match(gap)):
+            break
+        out.append(o)
+        cursor = o.end - off
+    if out and not CUE_GAP.match(s[cursor:pos]):
+        return []
+    return out
+
+
 def _followed_by_person(o: Mention, persons: list[Mention]) -> bool:
     return any(0 <= p.start - o.end <= 8 for p in persons)
 
 
-def _bare_reference(ctx: Ctx, rest: str) -> str | None:
+def _bare_reference(ctx: Ctx, rest: str, person: str) -> str | None:
+    """学校/联盟 standing alone: the speaker's own school or alliance, else the article's."""
     if rest.startswith(BARE_ALLIANCE):
-        return ctx.last_alliance
+        own = [o for o in ctx.post_orgs.get(person, []) if o.endswith("联盟")]
+        return own[0] if own else ctx.last_alliance
     if rest.startswith(BARE_SCHOOL):
-        return ctx.school
+        own = [o for o in ctx.post_orgs.get(person, []) if o.endswith(("学院", "大学", "学校", "學院", "學校"))]
+        return own[0] if own else ctx.school
     return None
 
 

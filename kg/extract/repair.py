@@ -53,7 +53,24 @@ def _merge(a: Token, b: Token, tag: str) -> Token:
     return Token(a.text + b.text, tag, a.start, b.end, a.norm + b.norm)
 
 
+def _split_ji(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """暨 joins two events; the tagger sometimes buries it inside one word (某某行暨某某院)."""
+    out: list[Token] = []
+    for t in tokens:
+        k = t.norm.find("暨")
+        if k <= 0 or len(t.norm) == 1:
+            out.append(t)
+            continue
+        out.append(_piece(t, 0, k, t.tag))
+        out.append(_piece(t, k, k + 1, "c"))
+        if k + 1 < len(t.norm):
+            out.append(_piece(t, k + 1, len(t.norm), t.tag))
+    return tuple(out)
+
+
 def repair(sent: Sentence) -> Sentence:
+    if "暨" in sent.norm:
+        sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens))
     if not any(t.tag == "ORG" for t in sent.tokens):
         return sent
     lex = lexicon()

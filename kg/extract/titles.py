@@ -30,6 +30,7 @@ REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "
 NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位 名 任 将 把 被 从 于".split())
 
 PUNCT_TAG = "w"
+BRACKETS = frozenset("()（）“”\"「」『』")
 NOMINAL_OR_NAME = NOMINAL | {"PER"}
 
 
@@ -124,7 +125,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
     seg_start = 0  # first token after the last punctuation mark or title
     for i, tok in enumerate(toks):
         if tok.tag == PUNCT_TAG:
-            seg_start = i + 1
+            if tok.norm not in BRACKETS:  # 某某(福州)有限公司: brackets and quotes sit inside names
+                seg_start = i + 1
             continue
         prefix = "".join(t.norm for t in toks[seg_start : i + 1])
         title = title_before(prefix)
