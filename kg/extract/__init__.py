@@ -78,12 +78,14 @@ def _relations(article: Article, sentences: list[Sentence], per_sentence: list[l
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
     main = events[0] if events else None
     main_name = name_of[id(main)] if main else None
+    event_names = list(dict.fromkeys(name_of[id(m)] for m in events))
     rels: list[Relation] = []
     speaker = None
     last_alliance = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
-        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school, post_orgs)
+        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school, post_orgs,
+                  event_names)
         found, speaker = sentence_relations(ctx, speaker)
         rels.extend(found)
         for m in ments:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.mentions import Mention
-from kg.extract.segment import Sentence
+from kg.extract.segment import Sentence, to_simplified
 from kg.lexicon import lexicon
 from kg.model import Evidence, Relation
 
@@ -20,8 +20,10 @@ DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
 VAGUE_DATE = ("近日", "日前", "近期", "前不久", "最近")
 # "X表示/指出" speaks only when X stands right before the cue (X在致辞中表示 too).
-SAY_CUES = ("表示", "指出", "强调")
-SAY_GAP = re.compile(r"^(?:在[^，,。]{0,12}中|也|还|则|并|同时|最后|首先|随后)?$")
+SAY_CUES = ("表示", "指出", "强调", "介绍", "汇报", "解读", "宣读", "作总结")
+# 甲作了某某工作报告 / 甲作专题报告: a report delivered is a speech
+REPORT = re.compile(r"作了?(?:《[^》]*》|[^，,。；;《]){0,40}?报告")
+CLAUSE_END = "，,；;：:"
 # A pronoun opening a sentence continues the previous sentence's speaker.
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
 # Bare words that refer back to an entity of the article.
@@ -47,6 +49,7 @@ class Ctx:
     last_alliance: str | None
     school: str | None
     post_orgs: dict[str, list[str]]  # person -> organisations of their posts in this article
+    events: list[str]  # every event of the article, in order of first mention
 
     def of(self, *types: str) -> list[Mention]:
         return [m for m in self.ments if m.type in types]
@@ -57,6 +60,25 @@ class Ctx:
     def ev(self, start: int | None = None, end: int | None = None) -> Evidence:
         return Evidence(self.sent.text, self.sent.start if start is None else start,
                         self.sent.end if end is None else end)
+
+
+def _event_before(ctx: Ctx, pos: int) -> str | None:
+    """The event a speaker speaks at: one named before the cue (在某大会上表示), else the main event."""
+    before = [m for m in ctx.of("Event") if m.end - ctx.sent.start <= pos]
+    return ctx.name(before[-1]) if before else ctx.main_event
+
+
+def _stage_event(ctx: Ctx) -> str | None:
+    """在专题报告阶段: the stage names a part of the main event, which the article calls 报告会 elsewhere."""
+    m = EVENT_PART_STAGE.search(ctx.sent.norm)
+    if not m:
+        return None
+    stage = m.group(1)
+    for name in ctx.events:
+        n = to_simplified(name)
+        if n in stage or stage in n or (len(n) >= 3 and n[:-1] in stage):
+            return name
+    return None
 
 
 def _cue_positions(text: str, cues: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -111,11 +133,17 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
             if p.end - off <= pos:
                 add(ctx.name(p), "attended", ev)
     # spokeAt: 讲话/致辞/发言 after the names; 表示/指出 right after one name
-    for pos, cue in _cue_positions(s, lex.cues["spokeAt"]):
-        if cue in SAY_CUES or cue == "介绍":
-            before = [p for p in persons if p.end - off <= pos and SAY_GAP.match(s[p.end - off : pos])]
-            for p in before[-1:]:
-                add(ctx.name(p), "spokeAt", ctx.main_event if not ctx.of("Event") else _event_after(ctx, pos))
+    stage = _stage_event(ctx)
+    say = _cue_positions(s, lex.cues["spokeAt"]) + [(m.start(), "作报告") for m in REPORT.finditer(s)]
+    for pos, cue in say:
+        if cue in SAY_CUES or cue == "作报告":
+            # 甲表示 / 甲书记在致辞中指出 / 甲对某某表示欢迎: the clause's first name speaks
+            start = max(s.rfind(c, 0, pos) for c in CLAUSE_END) + 1
+            subj = [p for p in persons if start <= p.start - off and p.end - off <= pos][:1]
+            if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别
+                subj = [p for p in persons if p.end - off <= s.index("分别")]
+            for p in subj:
+                add(ctx.name(p), "spokeAt", stage or _event_before(ctx, pos))
         else:
             for p in persons:
                 if p.end - off <= pos:
@@ -185,11 +213,8 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         if left and right:
             for r in right:
                 add(ctx.name(r), "partOf", ctx.name(left[-1]))
-    stage = EVENT_PART_STAGE.search(s)
     if stage and ctx.main_event:
-        inner = [e for e in evs if stage.start(1) <= e.start - off < stage.end(1)]
-        for e in inner:
-            add(ctx.name(e), "partOf", ctx.main_event)
+        add(stage, "partOf", ctx.main_event)
     # heldAt: 在某地举行/召开/举办
     for m in re.finditer(r"在(.{2,20}?)(隆重)?(举行|召开|举办|开幕|启动|开班)", s):
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
