@@ -10,6 +10,8 @@ from kg.extract.segment import Sentence, Token
 from kg.extract.titles import is_plausible_name, title_before
 from kg.lexicon import lexicon
 
+NAME_SEPARATORS = ("·", "-", "•", "‧", "・")
+
 
 def _piece(t: Token, a: int, b: int, tag: str) -> Token:
     return Token(t.text[a:b], tag, t.start + a, t.start + b, t.norm[a:b])
@@ -68,9 +70,45 @@ def _split_ji(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+# Single characters that end a clause after a name rather than finish the name.
+NOT_NAME_END = frozenset("说是在和与对把被将也都就还又再曾已向为从到给让等的了去来有要会能可认称问答讲笑看想带率及或并而却但拿打"
+                         "做作写读回走跑坐站用同跟指")
+
+
+def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Names the tagger cut short: 索尔-坎贝尔 at its separator, 金石/PER 开/v before a colon."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if t.tag == "PER" and len(t.norm) == 2 and nxt is not None and len(nxt.norm) == 1 and _is_han(nxt.norm) \
+                and nxt.tag not in ("w", "u", "p", "c", "d") and nxt.norm not in NOT_NAME_END \
+                and (after is None or after.tag in ("w", "TIME")) and t.norm[0] in lexicon().single_surnames:
+            out.append(_merge(t, nxt, "PER"))  # 金石/PER 开/v ：: a three-character name cut short
+            i += 2
+            continue
+        if t.tag == "PER" and i + 2 < len(tokens) and tokens[i + 1].norm in NAME_SEPARATORS \
+                and tokens[i + 2].tag != "w" and _is_han(tokens[i + 2].norm):
+            merged = _merge(_merge(t, tokens[i + 1], "PER"), tokens[i + 2], "PER")
+            out.append(merged)
+            i += 3
+            continue
+        out.append(t)
+        i += 1
+    return tuple(out)
+
+
+def _is_han(s: str) -> bool:
+    return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
+
+
 def repair(sent: Sentence) -> Sentence:
     if "暨" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens))
+    if any(t.tag == "PER" for t in sent.tokens):
+        sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens))
     if not any(t.tag == "ORG" for t in sent.tokens):
         return sent
     lex = lexicon()

@@ -12,6 +12,7 @@ Patterns it captures (GUIDELINE "Posts"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left
@@ -29,6 +30,9 @@ REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "
 # A prefix that ends in one of these is a sentence fragment, not an organisation.
 NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位 名 任 将 把 被 从 于".split())
 
+# Forms of address that follow a surname (王先生, 李老师): the tagger reads them as names.
+HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任|局长|校长|院长|律师|医生|大夫"
+                       r"|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
 PUNCT_TAG = "w"
 BRACKETS = frozenset("()（）“”\"「」『』")
 NOMINAL_OR_NAME = NOMINAL | {"PER"}
@@ -66,11 +70,16 @@ def title_before(s: str) -> str | None:
 def is_plausible_name(s: str, tagged_person: bool) -> bool:
     lex = lexicon()
     n = len(s)
-    if "·" in s or "•" in s:
+    if any(sep in s for sep in "·•‧・-"):
         return 3 <= n <= 15
     if not all("\u4e00" <= c <= "\u9fff" for c in s):
         return False
     if tagged_person:
+        # 王先生, 张总, 老刘, 小军, 陈某: a form of address, not a name
+        if n == 2 and (s[0] in "老小阿" or s[1] in "某总姐哥叔姨"):
+            return False
+        if HONORIFIC.search(s) and n - len(HONORIFIC.search(s).group(0)) <= 1:
+            return False
         return 2 <= n <= 4
     if s[:2] in lex.compound_surnames:
         return 3 <= n <= 4
