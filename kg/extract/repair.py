@@ -71,8 +71,8 @@ def _split_ji(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 # Single characters that end a clause after a name rather than finish the name.
-NOT_NAME_END = frozenset("说是在和与对把被将也都就还又再曾已向为从到给让等的了去来有要会能可认称问答讲笑看想带率及或并而却但拿打"
-                         "做作写读回走跑坐站用同跟指")
+NOT_NAME_END = frozenset("说是在和与对把被将也都就还又再曾已向为从到给让等的了去来有要会能"
+                         "可认称问答讲笑看想带率及或并而却但拿打做作写读回走跑坐站用同跟指")
 
 
 def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

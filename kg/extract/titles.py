@@ -31,8 +31,8 @@ REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "
 NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位 名 任 将 把 被 从 于".split())
 
 # Forms of address that follow a surname (王先生, 李老师): the tagger reads them as names.
-HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任|局长|校长|院长|律师|医生|大夫"
-                       r"|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
+HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任"
+                       r"|局长|校长|院长|律师|医生|大夫|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
 PUNCT_TAG = "w"
 BRACKETS = frozenset("()（）“”\"「」『』")
 NOMINAL_OR_NAME = NOMINAL | {"PER"}
