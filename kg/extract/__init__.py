@@ -62,6 +62,10 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
     for p in posts:
         if not p.org:
             continue
+        if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
+            towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}
+            p.org = towns.pop() if len(towns) == 1 else None
+            continue
         n = to_simplified(p.org)
         c = by_norm.get(n)
         if c is None:

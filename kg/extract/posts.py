@@ -19,7 +19,12 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
     if span is None:
         return None
     org = sent.text[span[0] - sent.start : span[1] - sent.start]
+    if len(org) == 1 and org in REGION_WORDS:
+        return org  # 镇党委书记: the article's own town, resolved once all its names are known
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org
+
+
+REGION_WORDS = frozenset("镇乡县市区省州")
 
 
 def _title_text(sent: Sentence, ts: TitleSpan) -> str:
@@ -29,6 +34,11 @@ def _title_text(sent: Sentence, ts: TitleSpan) -> str:
 def _joined(sent: Sentence, left_end: int, right_start: int) -> bool:
     """Two links of one chain: separated by 、 or by nothing at all."""
     return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "")
+
+
+def _listed(sent: Sentence, left_end: int, right_start: int) -> bool:
+    """The next item of the same list of people: only a separator between them."""
+    return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "，", ",", "；", ";", "")
 
 
 def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
@@ -45,20 +55,16 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
         span_start = (pending[0].org_start or pending[0].title_start) if pending else (ts.org_start or ts.title_start)
         ev = Evidence(sent.text, span_start, ts.name_end)
-        chain_org = None
-        if pending and _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start):
-            for link in pending:
-                chain_org = _org_text(sent, link) or chain_org  # 某镇党委副书记、镇长: one org
-                posts.append(Post(person, _title_text(sent, link), chain_org, ev))
+        chain = pending if pending and _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start) else []
         pending = []
-        org = _org_text(sent, ts) or chain_org
-        if (
-            org is None
-            and last_named is not None
-            and last_named.name_end is not None
-            and _joined(sent, last_named.name_end, ts.title_start)
-        ):
-            org = last_org  # shared organisation
-        posts.append(Post(person, _title_text(sent, ts), org, ev))
+        first = chain[0] if chain else ts
+        inherited = None
+        if last_named is not None and last_named.name_end is not None \
+                and _listed(sent, last_named.name_end, first.org_start or first.title_start):
+            inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
+        org = inherited
+        for link in [*chain, ts]:
+            org = _org_text(sent, link) or org  # 某镇党委副书记、镇长: one org along the chain
+            posts.append(Post(person, _title_text(sent, link), org, ev))
         last_named, last_org = ts, org
     return posts

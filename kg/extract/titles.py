@@ -192,7 +192,12 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
         if j >= len(toks):
             continue
         title = title_before(toks[j].norm)
-        if title != toks[j].norm:
+        if title != toks[j].norm and j + 1 < len(toks):
+            # the tagger split the title: 调研/n 员/n
+            two = toks[j].norm + toks[j + 1].norm
+            if title_before(two) == two:
+                j, title = j + 1, two
+        if title_before(title or "") != title or not title:
             continue
         after = toks[j + 1] if j + 1 < len(toks) else None
         if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
@@ -200,8 +205,8 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
         prev = toks[i - 1]
         if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm):
             continue
-        first = extend_left(toks, i - 1, stop_titles=False)
-        out.append(TitleSpan(title, toks[j].start, toks[j].end, toks[first].start, prev.end,
+        first = extend_left(toks, i - 1, stop_titles=False, loose=True, persons=False)
+        out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, toks[first].start, prev.end,
                              t.start, toks[j - 1].end, False))
     return out
 
