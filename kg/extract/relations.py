@@ -180,7 +180,8 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     # awarded: (甲)为某单位授牌 / 向某单位颁发
     for m in re.finditer(r"[为向给](.{2,40}?)(授牌|颁发|颁奖|授予)", s):
         # the giver is the clause's subject, not a name inside 受某某委托
-        giver = sorted((x for x in persons + orgs if x.end - off <= m.start()), key=lambda x: x.start)
+        giver = sorted((x for x in persons if x.end - off <= m.start()), key=lambda x: x.start) or \
+            sorted((x for x in orgs if x.end - off <= m.start()), key=lambda x: x.start)
         rec = [o for o in orgs if m.start(1) <= o.start - off < m.end(1)]
         if giver and rec:
             add(ctx.name(giver[0]), "awarded", ctx.name(rec[0]))

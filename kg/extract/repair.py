@@ -109,17 +109,21 @@ def repair(sent: Sentence) -> Sentence:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens))
     if any(t.tag == "PER" for t in sent.tokens):
         sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens))
-    if not any(t.tag == "ORG" for t in sent.tokens):
+    if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
     lex = lexicon()
     tokens: list[Token] = []
     for t in sent.tokens:
         if t.tag != "ORG":
             # 无锡市外/ORG 办/v: a one-character organisation suffix split off by the tagger
-            if tokens and tokens[-1].tag == "ORG" and len(t.norm) == 1 and t.norm in lex.org_suffixes:
+            if tokens and len(t.norm) == 1 and ((tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
+                                                or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
                 tokens[-1] = _merge(tokens[-1], t, "ORG")
             else:
                 tokens.append(t)
+            continue
+        if len(t.norm) > 3 and t.norm[-1] in "与和及同":  # 某学院与/ORG: the conjunction is not the name's
+            tokens.extend([_piece(t, 0, len(t.norm) - 1, "ORG"), _piece(t, len(t.norm) - 1, len(t.norm), "c")])
             continue
         parts = split_org(t) if len(t.norm) >= 5 else [t]
         if len(parts) == 1:

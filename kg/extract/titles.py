@@ -97,7 +97,8 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
         end = k + 1
         text = first.norm
         # the tagger sometimes cuts a name short: 单立/PER 坡/n
-        if end < len(tokens) and len(text) == 2 and len(tokens[end].norm) == 1 and tokens[end].tag != PUNCT_TAG:
+        if end < len(tokens) and len(text) <= 3 and len(tokens[end].norm) == 1 and tokens[end].tag != PUNCT_TAG \
+                and tokens[end].tag not in ("u", "p", "c", "d") and tokens[end].norm not in NAME_STOP:
             nxt = tokens[end + 1] if end + 1 < len(tokens) else None
             if nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP:
                 end += 1
