@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, Token
-from kg.extract.titles import TitleSpan, find_titles, is_plausible_name, name_first_titles, org_span
+from kg.extract.titles import (
+    TitleSpan,
+    find_titles,
+    is_plausible_name,
+    name_first_titles,
+    org_span,
+    title_before,
+)
 from kg.lexicon import lexicon
 
 # 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
@@ -27,7 +34,10 @@ EVENT_VERBS = frozenset(
 )
 # Generic heads that are references, not names, when they stand alone.
 GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中心 政府 部门 单位 企业 活动 会议 大会 论坛 仪式 "
-                    "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县".split())
+                    "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县 镇 "
+                    "市委 市政府 省委 省政府 区委 区政府 县委 县政府 镇政府 镇党委 市委市政府 省委省政府 市委政府 "
+                    "人大 人大常委会 常委会 政协 工商联 党委 党组 相关部门 有关部门 职能部门 产业学院 二级学院 "
+                    "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部".split())
 
 
 # Zones: named only after a real place (某市高新区), never after 全国/国家 alone.
@@ -75,7 +85,7 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             end = i
             # extend right over nominal tokens that end with an org suffix: 教育部/ORG 某某司/n
             k = i + 1
-            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j"):
+            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j") and toks[k].norm not in lex.not_org_words:
                 tail = "".join(x.norm for x in toks[i : k + 1])
                 if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
                     end = k
@@ -146,6 +156,11 @@ def _span(typ: str, sent: Sentence, si: int, s: int, e: int, rule: str) -> Menti
     return Mention(typ, s, e, sent.text[s - off : e - off], sent.norm[s - off : e - off], si, rule)
 
 
+def _proper_org(norm: str) -> bool:
+    """Not a bare class word (市政府, 相关部门) and not a title read as a name (市委常委)."""
+    return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm
+
+
 def _strip_org(m: Mention) -> Mention | None:
     """Trim an org span found before a title: drop a leading 、/的-clause remnants."""
     norm = m.norm
@@ -206,6 +221,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
     # nothing inside a work title is a name of the story
     chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
     chosen = [m for m in chosen if m.type != "Place" or _place_context(sent, m)]
+    chosen = [m for m in chosen if m.type not in ("Organization", "Alliance") or _proper_org(m.norm)]
     orgs = [m for m in chosen if m.type in ("Organization", "Alliance")]
     events = [m for m in _event_mentions(sent, si)
               if not any(w.start <= m.start < w.end for w in works)

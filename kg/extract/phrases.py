@@ -22,7 +22,8 @@ QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 # the tagger reads verbs inside long names (某某协同发展联盟); clause words still stop it.
 LOOSE = frozenset({"v", "vd", "a", "ad", "PER", "q"})
 CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表示 指出 介绍 讲话 致辞 发言 举行 召开 举办 受 由 在 为 "
-                         "对 向 与会 带领 率 率领 邀请 应邀 走访 看望 慰问 担任 任 是 有 包括 其中".split())
+                         "对 向 与会 带领 率 率领 邀请 应邀 走访 看望 慰问 担任 任 是 有 包括 其中 代表 进行 开展 "
+                         "组织 到 赴 前往 来 列席 参观 当选 选举 宣布 通过 听取 审议".split())
 
 
 def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
