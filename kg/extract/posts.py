@@ -59,7 +59,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         pending = []
         first = chain[0] if chain else ts
         inherited = None
-        if last_named is not None and last_named.name_end is not None \
+        generic_org = first.org_start is not None and _org_text(sent, first) is None  # 学校党委书记: not the last org
+        if not generic_org and last_named is not None and last_named.name_end is not None \
                 and _listed(sent, last_named.name_end, first.org_start or first.title_start):
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
         org = inherited

@@ -148,6 +148,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if name_end is None and not chain_link:
             continue
         title_start = tok.end - len(title)
+        if name_end is None and out and out[-1].name_end == title_start:
+            continue  # 甲教授、: the title of the name before it (_title_after_name), not a chain link
         k = _token_at(toks, title_start)
         org_s = org_e = None
         if toks[k].start < title_start:  # the title begins inside a word: 新吴区委/书记
