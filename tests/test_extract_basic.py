@@ -152,3 +152,10 @@ def test_traditional_chinese_names_are_kept_as_printed() -> None:
 def test_forms_of_address_are_not_people() -> None:
     g = extract("王先生说，张总和李老师都来了。", id="t")
     assert not [e for e in g.entities if e.type == "Person"]
+
+
+def test_title_heading_a_list_of_names_on_a_board() -> None:
+    g = extract("长河侨界联盟理事会常务委员：甘若愚、祁望川、阮清和", id="t")
+    posts = _posts(g)
+    for person in ("甘若愚", "祁望川", "阮清和"):
+        assert (person, "常务委员", "长河侨界联盟") in posts

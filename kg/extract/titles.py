@@ -33,6 +33,8 @@ NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位
 # Forms of address that follow a surname (王先生, 李老师): the tagger reads them as names.
 HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任"
                        r"|局长|校长|院长|律师|医生|大夫|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
+# Boards of an organisation: a title on a board belongs to the organisation itself.
+GOVERNING_BODY = re.compile(r"(理事会|董事会|监事会|执委会|理监事会)$")
 PUNCT_TAG = "w"
 BRACKETS = frozenset("()（）“”\"「」『』")
 NOMINAL_OR_NAME = NOMINAL | {"PER"}
@@ -143,7 +145,10 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if not title:
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        name_end = name_after(toks, i + 1) if nxt is not None else None
+        name_start_i = i + 1
+        if nxt is not None and nxt.norm in ("：", ":") and i + 2 < len(toks):
+            name_start_i = i + 2  # 理事会常务委员：甲、乙、丙 — a title heading a list of names
+        name_end = name_after(toks, name_start_i) if nxt is not None else None
         chain_link = nxt is not None and (nxt.norm == "、" or nxt.tag in ("ORG", "LOC"))
         if name_end is None and not chain_link:
             continue
@@ -169,7 +174,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         out.append(TitleSpan(
             title=title, title_start=title_start, title_end=tok.end,
             org_start=org_s, org_end=org_e,
-            name_start=toks[i + 1].start if name_end is not None else None,
+            name_start=toks[name_start_i].start if name_end is not None else None,
             name_end=toks[name_end - 1].end if name_end is not None else None,
             region_party=region,
         ))
@@ -247,6 +252,10 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     if ts.org_start is None or ts.org_end is None:
         return None
     end = ts.org_end
+    # 某联盟理事会常务委员: the post is held in the body's organisation, not in its board
+    body = GOVERNING_BODY.search(sent.norm[ts.org_start - sent.start : end - sent.start])
+    if body and body.start() >= 2:
+        end -= len(body.group(0))
     region = sent.text[ts.title_start - sent.start]
     if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
         end += 1
