@@ -155,7 +155,7 @@ def test_forms_of_address_are_not_people() -> None:
 
 
 def test_title_heading_a_list_of_names_on_a_board() -> None:
-    g = extract("长河侨界联盟理事会常务委员：甘若愚、祁望川、阮清和", id="t")
+    g = extract("长河侨界联盟理事会常务委员：甘若愚、祁望川、阮清源", id="t")
     posts = _posts(g)
-    for person in ("甘若愚", "祁望川", "阮清和"):
+    for person in ("甘若愚", "祁望川", "阮清源"):
         assert (person, "常务委员", "长河侨界联盟") in posts
