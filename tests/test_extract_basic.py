@@ -159,3 +159,9 @@ def test_title_heading_a_list_of_names_on_a_board() -> None:
     posts = _posts(g)
     for person in ("甘若愚", "祁望川", "阮清源"):
         assert (person, "常务委员", "长河侨界联盟") in posts
+
+
+def test_both_sides_of_a_fixture_are_teams() -> None:
+    g = extract("周末焦点战：临江雄鹰vs河港海豚推荐：主胜。", id="t")
+    orgs = {e.name for e in g.entities if e.type == "Organization"}
+    assert {"临江雄鹰", "河港海豚"} <= orgs

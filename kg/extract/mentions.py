@@ -156,6 +156,23 @@ def _span(typ: str, sent: Sentence, si: int, s: int, e: int, rule: str) -> Menti
     return Mention(typ, s, e, sent.text[s - off : e - off], sent.norm[s - off : e - off], si, rule)
 
 
+# "甲vs乙": the two sides of a fixture are teams (organisations), whatever the tagger thinks.
+FIXTURE = re.compile(r"([A-Za-z\u4e00-\u9fff·]{2,10})\s*(?:vs|VS|Vs|v\.s\.|对阵)\s*([A-Za-z\u4e00-\u9fff·]{2,12})")
+FIXTURE_STOP = re.compile(r"(推荐|两队|比赛|之战|的|主场|客场|做客|预测|分析|前瞻|首回合|次回合|从|在|近|本场|将|赛前)")
+
+
+def _match_sides(sent: Sentence, si: int) -> list[Mention]:
+    out = []
+    for m in FIXTURE.finditer(sent.norm):
+        right = FIXTURE_STOP.split(m.group(2))[0]
+        if len(right) >= 4 and right[: len(right) // 2] == right[len(right) // 2 :]:
+            right = right[: len(right) // 2]  # 凯尔特人凯尔特人: the name said again as the next subject
+        for s, e in ((m.start(1), m.end(1)), (m.start(2), m.start(2) + len(right))):
+            if e - s >= 2:
+                out.append(_span("Organization", sent, si, sent.start + s, sent.start + e, "fixture"))
+    return out
+
+
 def _proper_org(norm: str) -> bool:
     """Not a bare class word (市政府, 相关部门) and not a title read as a name (市委常委)."""
     return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm
@@ -198,6 +215,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
     for m in _org_mentions(sent, si):
         m.type = org_type(m.norm)
         names.append((1, m))
+    names.extend((0, m) for m in _match_sides(sent, si))
 
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
