@@ -106,9 +106,9 @@ def _is_han(s: str) -> bool:
 
 def repair(sent: Sentence) -> Sentence:
     if "暨" in sent.norm:
-        sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens))
+        sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens))
+        sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
     lex = lexicon()
@@ -129,4 +129,4 @@ def repair(sent: Sentence) -> Sentence:
         if len(parts) == 1:
             parts = _org_title(t)
         tokens.extend(parts)
-    return Sentence(sent.text, sent.start, sent.end, tuple(tokens))
+    return Sentence(sent.text, sent.start, sent.end, tuple(tokens), sent.norm)
