@@ -165,3 +165,27 @@ def test_both_sides_of_a_fixture_are_teams() -> None:
     g = extract("周末焦点战：临江雄鹰vs河港海豚推荐：主胜。", id="t")
     orgs = {e.name for e in g.entities if e.type == "Organization"}
     assert {"临江雄鹰", "河港海豚"} <= orgs
+
+
+def test_jian_joins_two_titles_at_one_organisation() -> None:
+    g = extract("华曜科技集团董事长兼总裁焦文博出席签约仪式。", id="t")
+    assert {("焦文博", "董事长", "华曜科技集团"), ("焦文博", "总裁", "华曜科技集团")} <= _posts(g)
+
+
+def test_organisers_listed_and_members_listed() -> None:
+    text = ("由中国港航学会主办、南屿大学承办的第十二届智慧港航发展论坛在南屿市召开。"
+            "南屿大学牵头成立长江智慧港航产教联盟，首批成员单位包括南屿港务集团、东溟航运股份有限公司等36家单位。")
+    g = extract(text, id="t")
+    rels = _rels(g)
+    forum = "第十二届智慧港航发展论坛"
+    assert ("中国港航学会", "organized", forum) in rels
+    assert ("南屿大学", "organized", forum) in rels
+    assert ("南屿港务集团", "memberOf", "长江智慧港航产教联盟") in rels
+    assert ("东溟航运股份有限公司", "memberOf", "长江智慧港航产教联盟") in rels
+
+
+def test_opening_ceremony_is_part_of_the_main_event() -> None:
+    text = "第三届临江数字经济论坛在临江开幕。临江大学校长卓一鸣出席开幕式并致辞。"
+    g = extract(text, id="t")
+    assert ("卓一鸣", "attended", "第三届临江数字经济论坛") in _rels(g)
+    assert "开幕式" in _entity(g, "第三届临江数字经济论坛").aliases

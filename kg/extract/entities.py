@@ -82,7 +82,30 @@ def group(mentions: list[Mention]) -> list[Cluster]:
         elif c.type == "Organization" and m.type == "Alliance":
             c.type = "Alliance"
         c.mentions.append(m)
-    return _merge_abbreviations(clusters)
+    # the tagger sometimes calls a person an organisation (某某/ORG 代表…); a title chain knows better
+    for c in list(clusters):
+        person = by_key.get(("Person", c.norm))
+        if FAMILY[c.type] == "Org" and person is not None and all(m.rule == "tagger-org" for m in c.mentions):
+            for m in c.mentions:
+                m.type = "Person"
+            person.mentions.extend(c.mentions)
+            clusters.remove(c)
+    return _merge_ceremony_parts(_merge_abbreviations(clusters))
+
+
+# A bare opening or closing ceremony is the ceremony of the article's main event.
+CEREMONY_PARTS = frozenset("开幕式 闭幕式 开班式 开班仪式 开营仪式 开幕仪式 闭幕仪式 开幕大会".split())
+
+
+def _merge_ceremony_parts(clusters: list[Cluster]) -> list[Cluster]:
+    events = sorted((c for c in clusters if c.type == "Event"), key=_first)
+    main = next((c for c in events if c.norm not in CEREMONY_PARTS), None)
+    if main is None:
+        return clusters
+    parts = [c for c in events if c.norm in CEREMONY_PARTS]
+    for c in parts:
+        main.mentions.extend(c.mentions)
+    return [c for c in clusters if c not in parts]
 
 
 def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:

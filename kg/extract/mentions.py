@@ -123,8 +123,8 @@ def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
         head = lex.event_nouns.longest_suffix(t.norm)
         if not head:
             continue
-        if t.tag == "v" and t.norm != head:
-            continue  # 出席会议/v: a bare noun inside a verb phrase names no event
+        if t.tag == "v":
+            continue  # 与某集团签约/v, 出席会议/v: a verb names no event
         if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
             continue  # the event goes on: 签约 仪式
         start = extend_left(toks, i, EVENT_VERBS, stop_titles=False, numbers=True, stop_quoted_events=True,

@@ -64,7 +64,7 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             continue
         # 职业教育与成人教育司 is one name; 某局和某学院 (和, or complete orgs) are two
         joinable = ("n", "vn", "nz", "v") if loose else ("n", "vn", "nz")
-        if (t.norm == "与" or (loose and t.norm == "和")) and j >= 2 and tokens[j - 2].tag in joinable \
+        if t.norm in ("与", "和") and j >= 2 and tokens[j - 2].tag in joinable \
                 and not lex.org_suffixes.longest_suffix(tokens[j - 2].norm):
             j -= 1
             continue

@@ -32,8 +32,8 @@ def _title_text(sent: Sentence, ts: TitleSpan) -> str:
 
 
 def _joined(sent: Sentence, left_end: int, right_start: int) -> bool:
-    """Two links of one chain: separated by 、 or by nothing at all."""
-    return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "")
+    """Two links of one chain: separated by 、, by 兼 (董事长兼总裁) or by nothing at all."""
+    return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "", "兼", "及")
 
 
 def _listed(sent: Sentence, left_end: int, right_start: int) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kg.extract.mentions import Mention
 from kg.extract.segment import Sentence, to_simplified
+from kg.extract.titles import title_before
 from kg.lexicon import lexicon
 from kg.model import Evidence, Relation
 
@@ -33,7 +34,9 @@ BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(在[^，,。]{0,20})?(共同|联合|成功|隆重|正式|首次|再次|于)*$")
 # 由甲、乙主办/承办: the organisers listed between 由 and the cue
-ORGANIZER = re.compile(r"由([^，,。；;]{2,80}?)(?:共同|联合)?(?:主办|承办|协办|举办|指导)")
+ORGANIZER = re.compile(r"([^，,。；;、由]{2,60}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
+# 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
+MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理事单位|成员)(?:包括|有|为|是)([^。；;]*)")
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
 
 
@@ -161,7 +164,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     for m in ORGANIZER.finditer(s):
         ev = _event_after(ctx, m.end())
         for o in orgs:
-            if m.start(1) <= o.start - off and o.end - off <= m.end(1) and not _followed_by_person(o, persons):
+            if m.start(1) <= o.start - off and o.end - off <= m.end(1) and not _holds_post(ctx, o):
                 add(ctx.name(o), "organized", ev)
     for pos, _cue in _cue_positions(s, lex.cues["organized"]):
         # 某单位举办/召开某会: only the organisation that opens the clause and stands right before the cue
@@ -192,6 +195,12 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         if subj and obj:
             add(ctx.name(max(subj, key=lambda x: x.end)), "founded", ctx.name(obj[0]))
     # memberOf: 某单位加入某联盟 / 某单位当选某联盟理事单位
+    for m in MEMBER_LIST.finditer(s):
+        alliances = [o for o in orgs if o.type == "Alliance" and o.end - off <= m.start()]
+        group = ctx.name(alliances[-1]) if alliances else ctx.last_alliance
+        for o in orgs:
+            if m.start(1) <= o.start - off < m.end(1) and o.type != "Alliance":
+                add(ctx.name(o), "memberOf", group)
     for pos, cue in _cue_positions(s, lex.cues["memberOf"]):
         if cue == "加入":
             subj = [o for o in orgs if o.end - off <= pos]
@@ -251,8 +260,10 @@ def _clause_subjects(s: str, off: int, pos: int, orgs: list[Mention]) -> list[Me
     return out
 
 
-def _followed_by_person(o: Mention, persons: list[Mention]) -> bool:
-    return any(0 <= p.start - o.end <= 8 for p in persons)
+def _holds_post(ctx: Ctx, o: Mention) -> bool:
+    """某局局长某某: the organisation names where a person works, not who organised."""
+    rest = ctx.sent.norm[o.end - ctx.sent.start : o.end - ctx.sent.start + 8]
+    return any(title_before(rest[:k]) == rest[:k] for k in range(2, len(rest) + 1))
 
 
 def _bare_reference(ctx: Ctx, rest: str, person: str) -> str | None:

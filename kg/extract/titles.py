@@ -118,6 +118,8 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
         return None
     nxt = tokens[end] if end < len(tokens) else None
     ends_clean = nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP or nxt.tag == "v"
+    if end - k == 1 and len(text) == 2 and first.tag in ("n", "vn", "v", "q", "f", "s", "r", "t"):
+        return None  # 理事单位: a two-character common word after a title is no name
     if ends_clean and is_plausible_name(text, False):
         return end
     return None
@@ -149,7 +151,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if nxt is not None and nxt.norm in ("：", ":") and i + 2 < len(toks):
             name_start_i = i + 2  # 理事会常务委员：甲、乙、丙 — a title heading a list of names
         name_end = name_after(toks, name_start_i) if nxt is not None else None
-        chain_link = nxt is not None and (nxt.norm == "、" or nxt.tag in ("ORG", "LOC"))
+        chain_link = nxt is not None and (nxt.norm in ("、", "兼", "及") or nxt.tag in ("ORG", "LOC"))
         if name_end is None and not chain_link:
             continue
         title_start = tok.end - len(title)
