@@ -189,3 +189,23 @@ def test_opening_ceremony_is_part_of_the_main_event() -> None:
     g = extract(text, id="t")
     assert ("卓一鸣", "attended", "第三届临江数字经济论坛") in _rels(g)
     assert "开幕式" in _entity(g, "第三届临江数字经济论坛").aliases
+
+
+def test_byline_names_are_not_people_of_the_story() -> None:
+    g = extract("本报讯（记者 柴明轩）12月2日，省科技厅厅长郁达清赴临川高新区调研。", id="t")
+    people = {e.name for e in g.entities if e.type == "Person"}
+    assert "郁达清" in people and "柴明轩" not in people
+
+
+def test_body_word_in_a_chain_joins_the_chain_organisation() -> None:
+    g = extract("临川高新区党工委书记、管委会主任伏凌霄陪同调研。", id="t")
+    assert ("伏凌霄", "党工委书记", "临川高新区") in _posts(g)
+    assert ("伏凌霄", "主任", "临川高新区管委会") in _posts(g)
+
+
+def test_host_is_named_in_the_cue_clause_only() -> None:
+    text = "澄海大學校長莫思遠、維遠電子董事長尹嘉樹出席簽約儀式並致詞，儀式由澄海大學研發長宣明德主持。"
+    g = extract(text, id="t")
+    hosts = {r.s for r in g.relations if r.p == "hosted"}
+    assert hosts == {"宣明德"}
+    assert ("宣明德", "研發長", "澄海大學") in _posts(g)

@@ -158,9 +158,16 @@ def rescan(sentences: list[Sentence], per_sentence: list[list[Mention]], cluster
             pos = sent.norm.find(name)
             while pos >= 0:
                 s, e = sent.start + pos, sent.start + pos + len(name)
-                clash = any(m.start < e and s < m.end and (("Event" if m.type == "Event" else "Name") == layer
-                                                           or m.type == "Work") for m in ments)
-                if not clash:
+                clashes = [m for m in ments if m.start < e and s < m.end and (
+                    ("Event" if m.type == "Event" else "Name") == layer or m.type == "Work")]
+                # a known longer name overrides a tagger guess inside it (某某/PER 电子 → 某某电子)
+                inside = [m for m in clashes if s <= m.start and m.end <= e and m.rule.startswith("tagger")
+                          and (m.start, m.end) != (s, e)]
+                if clashes and len(inside) == len(clashes):
+                    for m in inside:
+                        ments.remove(m)
+                    clashes = []
+                if not clashes:
                     ments.append(Mention(typ, s, e, sent.text[pos : pos + len(name)], name, si, "known-name"))
                     added = True
                 pos = sent.norm.find(name, pos + len(name))

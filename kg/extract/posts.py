@@ -25,6 +25,8 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
 
 
 REGION_WORDS = frozenset("镇乡县市区省州")
+# Bodies an organisation named just before has: 某区 + 管委会 = 某区管委会.
+BODY_WORDS = frozenset("管委会 党委 党工委 党组 工委 政府 人民政府 人大常委会 政协 纪委 董事会 办公室".split())
 
 
 def _title_text(sent: Sentence, ts: TitleSpan) -> str:
@@ -65,7 +67,13 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
         org = inherited
         for link in [*chain, ts]:
-            org = _org_text(sent, link) or org  # 某镇党委副书记、镇长: one org along the chain
+            own = _org_text(sent, link)
+            if own is None and org and link.org_start is not None:
+                # 某区党工委书记、管委会主任: the chain's org plus a class word is that org's body
+                word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
+                if to_simplified(word) in BODY_WORDS:
+                    own = org + word
+            org = own or org  # 某镇党委副书记、镇长: one org along the chain
             posts.append(Post(person, _title_text(sent, link), org, ev))
         last_named, last_org = ts, org
     return posts

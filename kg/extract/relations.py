@@ -156,9 +156,11 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         add(prev_speaker, "spokeAt", ctx.main_event)
     # hosted: 由甲主持 / 甲主持 / 在甲的主持下
     for pos, _cue in _cue_positions(s, lex.cues["hosted"]):
+        # 由甲主持 / 甲、乙主持: the hosts stand in the cue's own clause
         ev = _event_after(ctx, pos)
+        start = max(s.rfind(c, 0, pos) for c in CLAUSE_END) + 1
         for p in persons:
-            if p.end - off <= pos:
+            if start <= p.start - off and p.end - off <= pos:
                 add(ctx.name(p), "hosted", ev)
     # organized: 由某单位主办/承办 — organisations before the cue, not those holding a named post
     for m in ORGANIZER.finditer(s):
