@@ -209,3 +209,23 @@ def test_host_is_named_in_the_cue_clause_only() -> None:
     hosts = {r.s for r in g.relations if r.p == "hosted"}
     assert hosts == {"宣明德"}
     assert ("宣明德", "研發長", "澄海大學") in _posts(g)
+
+
+def test_board_sitting_is_an_event_and_bare_alliance_title_resolves() -> None:
+    text = ("10月10日，长河智能制造产教联盟首次理事会在临江召开。"
+            "联盟理事长、临江工程学院校长濮子衡主持会议。")
+    g = extract(text, id="t", published="2025-10-11")
+    assert ("濮子衡", "理事长", "长河智能制造产教联盟") in _posts(g)
+    meeting = next(e for e in g.entities if e.type == "Event")
+    assert meeting.name.endswith("理事会")
+    assert ("濮子衡", "hosted", meeting.name) in _rels(g)
+    assert (meeting.name, "heldOn", "2025-10-10") in _rels(g)
+
+
+def test_venue_is_a_place_and_a_stage_is_no_event() -> None:
+    text = "临江数字经济论坛在临江国际会议中心举行。在主题报告环节，临江大学教授冀明远作《数据要素》报告。"
+    g = extract(text, id="t")
+    assert _entity(g, "临江国际会议中心").type == "Place"
+    assert ("临江数字经济论坛", "heldAt", "临江国际会议中心") in _rels(g)
+    assert not [e for e in g.entities if e.name.endswith("环节")]
+    assert ("冀明远", "spokeAt", "临江数字经济论坛") in _rels(g)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.mentions import Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
-from kg.extract.relations import Ctx, held_on, sentence_relations
+from kg.extract.relations import BARE_ALLIANCE, Ctx, held_on, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -61,6 +61,10 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
                 by_norm.setdefault(n, c)
     for p in posts:
         if not p.org:
+            continue
+        if p.org in BARE_ALLIANCE:  # 联盟理事长: the alliance the article is about (named most often)
+            alliances = [c for c in clusters if c.type == "Alliance"]
+            p.org = max(alliances, key=lambda c: len(c.mentions)).name if alliances else None
             continue
         if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
             towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}

@@ -40,6 +40,9 @@ GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中
                     "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部".split())
 
 
+# Venues (hotels, halls, conference centres): where events are held, places not organisations.
+VENUE = re.compile(r"(会议中心|会展中心|国际会议中心|博览中心|大酒店|酒店|宾馆|饭店|大厦|会堂|礼堂"
+                   r"|报告厅|会议室|多功能厅|体育馆|体育中心)$")
 # Zones: named only after a real place (某市高新区), never after 全国/国家 alone.
 ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|科技园|产业园)$")
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
@@ -113,6 +116,13 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     return out
 
 
+# Words that end like an event noun (节, 赛) but name none.
+NOT_EVENT = frozenset("环节 季节 细节 关节 章节 情节 春节 节日 调节 脱节 赛道 赛季 赛事".split())
+# A board named with an ordinal is one of its sittings (首次理事会).
+MEETING_BODIES = frozenset("理事会 董事会 监事会 常委会 理监事会 执委会 委员会 会员大会 代表大会".split())
+MEETING_ORDINAL = re.compile(r"^(首次|第.+次|第.+届.*|.+次)$")
+
+
 def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
@@ -121,7 +131,9 @@ def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
         if t.tag == "w":
             continue
         head = lex.event_nouns.longest_suffix(t.norm)
-        if not head:
+        if not head and t.norm in MEETING_BODIES and i > 0 and MEETING_ORDINAL.match(toks[i - 1].norm):
+            head = t.norm  # 首次理事会, 第三次常委会: a sitting of a board is a meeting
+        if not head or t.norm in NOT_EVENT:
             continue
         if t.tag == "v":
             continue  # 与某集团签约/v, 出席会议/v: a verb names no event
@@ -224,10 +236,12 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             continue
         taken.append((m.start, m.end))
         chosen.append(m)
-    # Places that end like organisations (某某区委) are organisations.
+    # Places that end like organisations (某某区委) are organisations; venues are places.
     for m in chosen:
         if m.type == "Place" and re.search(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$", m.norm):
             m.type = "Organization"
+        elif m.type == "Organization" and VENUE.search(m.norm):
+            m.type = "Place"
     works = []
     for w in WORK.finditer(sent.norm):
         body = w.group(1)

@@ -19,8 +19,8 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
     if span is None:
         return None
     org = sent.text[span[0] - sent.start : span[1] - sent.start]
-    if len(org) == 1 and org in REGION_WORDS:
-        return org  # 镇党委书记: the article's own town, resolved once all its names are known
+    if (len(org) == 1 and org in REGION_WORDS) or org in ("联盟", "该联盟"):
+        return org  # 镇党委书记, 联盟理事长: the article's own town or alliance, resolved once all names are known
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org
 
 
