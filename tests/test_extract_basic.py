@@ -229,3 +229,16 @@ def test_venue_is_a_place_and_a_stage_is_no_event() -> None:
     assert ("临江数字经济论坛", "heldAt", "临江国际会议中心") in _rels(g)
     assert not [e for e in g.entities if e.name.endswith("环节")]
     assert ("冀明远", "spokeAt", "临江数字经济论坛") in _rels(g)
+
+
+def test_a_meeting_between_officials_is_an_event() -> None:
+    text = "11月21日上午，市长岑立峰在市政府会见了东溟航运集团董事长卞若谷一行。市政府秘书长濮云舒参加会见。"
+    g = extract(text, id="t", published="2025-11-22")
+    rels = _rels(g)
+    assert ("岑立峰", "attended", "会见") in rels and ("卞若谷", "attended", "会见") in rels
+    assert ("濮云舒", "attended", "会见") in rels
+
+
+def test_former_post_keeps_its_organisation_without_yuan() -> None:
+    g = extract("原临江市财政局局长葛文澜出席会议。", id="t")
+    assert ("葛文澜", "局长", "临江市财政局") in _posts(g)

@@ -191,8 +191,10 @@ def _proper_org(norm: str) -> bool:
 
 
 def _strip_org(m: Mention) -> Mention | None:
-    """Trim an org span found before a title: drop what follows a 的-clause."""
+    """Trim an org span found before a title: drop what follows a 的-clause, and 原 (former)."""
     cut = m.norm.rfind("的")
+    if cut < 0 and (m.norm.startswith(("原", "时任")) and len(m.norm) >= 4):
+        cut = 0 if m.norm[0] == "原" else 1
     if cut >= 0:
         m = Mention(m.type, m.start + cut + 1, m.end, m.text[cut + 1 :], m.norm[cut + 1 :], m.sent, m.rule)
     if len(m.norm) < 2 or m.norm in GENERIC:
@@ -261,7 +263,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
     events = [m for m in _event_mentions(sent, si)
               if not any(w.start <= m.start < w.end for w in works)
               and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
-    events = _drop_nested(events)
+    events = _drop_nested(events) + _meeting_verbs(sent, si, events)
     return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
 
 
@@ -276,6 +278,19 @@ def _place_context(sent: Sentence, m: Mention) -> bool:
     before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
     after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
     return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
+
+
+# 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
+MEETING_VERB = re.compile(r"(会见|会晤|接见)(了)?")
+
+
+def _meeting_verbs(sent: Sentence, si: int, events: list[Mention]) -> list[Mention]:
+    out = []
+    for m in MEETING_VERB.finditer(sent.norm):
+        s, e = sent.start + m.start(1), sent.start + m.end(1)
+        if not any(ev.start <= s < ev.end for ev in events):
+            out.append(_span("Event", sent, si, s, e, "meeting-verb"))
+    return out
 
 
 def _drop_nested(ms: list[Mention]) -> list[Mention]:

@@ -135,6 +135,11 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         for p in persons:
             if p.end - off <= pos:
                 add(ctx.name(p), "attended", ev)
+    # 甲会见乙: both sides of a meeting take part in it
+    for ev in ctx.of("Event"):
+        if ev.rule == "meeting-verb":
+            for p in persons:
+                add(ctx.name(p), "attended", ctx.name(ev))
     # spokeAt: 讲话/致辞/发言 after the names; 表示/指出 right after one name
     stage = _stage_event(ctx)
     say = _cue_positions(s, lex.cues["spokeAt"]) + [(m.start(), "作报告") for m in REPORT.finditer(s)]
