@@ -242,3 +242,14 @@ def test_a_meeting_between_officials_is_an_event() -> None:
 def test_former_post_keeps_its_organisation_without_yuan() -> None:
     g = extract("原临江市财政局局长葛文澜出席会议。", id="t")
     assert ("葛文澜", "局长", "临江市财政局") in _posts(g)
+
+
+def test_appointments_give_posts_and_dismissals_do_not() -> None:
+    text = ("会议决定任命柏青岚为临江市教育局局长，免去宿明哲的临江市教育局局长职务。"
+            "汪晓川当选为临江市物流协会会长，吴若溪当选为副会长兼秘书长。")
+    g = extract(text, id="t")
+    posts = _posts(g)
+    assert ("柏青岚", "局长", "临江市教育局") in posts
+    assert not [p for p in posts if p[0] == "宿明哲"]
+    assert ("汪晓川", "会长", "临江市物流协会") in posts
+    assert {("吴若溪", "副会长", "临江市物流协会"), ("吴若溪", "秘书长", "临江市物流协会")} <= posts

@@ -14,6 +14,7 @@ from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, Token
 from kg.extract.titles import (
     TitleSpan,
+    appointment_titles,
     find_titles,
     is_plausible_name,
     name_first_titles,
@@ -205,7 +206,8 @@ def _strip_org(m: Mention) -> Mention | None:
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
     """All mentions in a sentence, overlaps resolved, plus the title spans for posts."""
     titles = find_titles(sent)
-    titles += [t for t in name_first_titles(sent) if not any(t.name_start == o.name_start for o in titles)]
+    titles += [t for t in name_first_titles(sent) + appointment_titles(sent)
+               if not any(t.name_start == o.name_start for o in titles)]
     titles.sort(key=lambda t: t.title_start)
     names: list[tuple[int, Mention]] = []  # (priority, mention); lower wins ties
     for ts in titles:

@@ -221,6 +221,46 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
     return out
 
 
+# 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
+APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任".split())
+APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届)")
+
+
+def appointment_titles(sent: Sentence) -> list[TitleSpan]:
+    """A person named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
+    toks = sent.tokens
+    out: list[TitleSpan] = []
+    last_org: tuple[int, int] | None = None
+    for i, t in enumerate(toks[:-2]):
+        if t.tag != "PER" or toks[i + 1].norm not in APPOINT:
+            continue
+        j = i + 2
+        while j < len(toks) and toks[j].tag != PUNCT_TAG and toks[j].norm not in ("的", "职务", "一职"):
+            j += 1
+        start, end = toks[i + 2].start, toks[j - 1].end
+        clause = sent.norm[start - sent.start : end - sent.start]
+        pos = start
+        for part in re.split(r"(兼|、)", clause):
+            if part in ("兼", "、"):
+                pos += len(part)
+                continue
+            title = title_before(part)
+            if title:
+                org_text = part[: len(part) - len(title)]
+                lead = APPOINT_LEAD.match(org_text)
+                skip = lead.end() if lead else (1 if org_text.startswith("为") else 0)
+                org = (pos + skip, pos + len(part) - len(title))
+                if org[1] - org[0] >= 2:
+                    last_org = org
+                else:
+                    org = last_org  # 副会长兼秘书长 / 乙当选为副会长: the org named just before
+                out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
+                                     org[0] if org else None, org[1] if org else None, t.start, t.end,
+                                     title.lstrip("副").startswith(REGION_PARTY)))
+            pos += len(part)
+    return out
+
+
 def _title_after_name(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
     """某学院副院长某某教授、: a second title after the name, at the same organisation."""
     toks = sent.tokens
