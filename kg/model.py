@@ -43,6 +43,7 @@ class Entity:
     type: str
     aliases: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    byline: bool = False  # named only as the article's reporter or photographer: page furniture
 
 
 @dataclass
@@ -79,6 +80,8 @@ class ArticleGraph:
         ents = []
         for e in self.entities:
             d: dict[str, Any] = {"name": e.name, "type": e.type, "aliases": list(e.aliases)}
+            if e.byline:
+                d["byline"] = True
             if evidence:
                 d["evidence"] = [ev(x) for x in e.evidence[:3]]
             ents.append(d)

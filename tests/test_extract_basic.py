@@ -191,10 +191,11 @@ def test_opening_ceremony_is_part_of_the_main_event() -> None:
     assert "开幕式" in _entity(g, "第三届临江数字经济论坛").aliases
 
 
-def test_byline_names_are_not_people_of_the_story() -> None:
+def test_byline_names_are_marked_as_page_furniture() -> None:
     g = extract("本报讯（记者 柴明轩）12月2日，省科技厅厅长郁达清赴临川高新区调研。", id="t")
-    people = {e.name for e in g.entities if e.type == "Person"}
-    assert "郁达清" in people and "柴明轩" not in people
+    assert _entity(g, "柴明轩").byline
+    assert not _entity(g, "郁达清").byline
+    assert not [r for r in g.relations if "柴明轩" in (r.s, r.o)]
 
 
 def test_body_word_in_a_chain_joins_the_chain_organisation() -> None:

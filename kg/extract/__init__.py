@@ -47,7 +47,7 @@ def extract_article(article: Article) -> ArticleGraph:
 
 def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
     ev = [Evidence(sentences[m.sent].text, m.start, m.end) for m in sorted(c.mentions, key=lambda m: m.start)]
-    return Entity(c.name, c.type, c.aliases, ev)
+    return Entity(c.name, c.type, c.aliases, ev, byline=all(m.rule == "byline" for m in c.mentions))
 
 
 def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: list[Sentence]) -> None:

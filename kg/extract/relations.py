@@ -55,7 +55,8 @@ class Ctx:
     events: list[str]  # every event of the article, in order of first mention
 
     def of(self, *types: str) -> list[Mention]:
-        return [m for m in self.ments if m.type in types]
+        """Mentions of these types that can take part in the story (not bylines)."""
+        return [m for m in self.ments if m.type in types and m.rule != "byline"]
 
     def name(self, m: Mention) -> str:
         return self.name_of[id(m)]
