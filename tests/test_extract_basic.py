@@ -254,3 +254,8 @@ def test_appointments_give_posts_and_dismissals_do_not() -> None:
     assert not [p for p in posts if p[0] == "宿明哲"]
     assert ("汪晓川", "会长", "临江市物流协会") in posts
     assert {("吴若溪", "副会长", "临江市物流协会"), ("吴若溪", "秘书长", "临江市物流协会")} <= posts
+
+
+def test_interview_speaker_label_is_a_person() -> None:
+    g = extract("柏青岚：我们会继续支持临江的港口建设。", id="t")
+    assert _entity(g, "柏青岚").type == "Person"

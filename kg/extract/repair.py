@@ -104,9 +104,20 @@ def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
 
+def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """某某：… at the head of a sentence is an interview's speaker label, a name whatever the tagger said."""
+    if len(tokens) >= 2 and tokens[1].norm in ("：", ":") and tokens[0].tag in ("LOC", "n", "nz") \
+            and 2 <= len(tokens[0].norm) <= 3 and tokens[0].norm[0] in lexicon().single_surnames \
+            and _is_han(tokens[0].norm) and tokens[0].norm not in lexicon().not_org_words:
+        return (_piece(tokens[0], 0, len(tokens[0].norm), "PER"), *tokens[1:])
+    return tokens
+
+
 def repair(sent: Sentence) -> Sentence:
     if "暨" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens), sent.norm)
+    if len(sent.tokens) >= 2 and sent.tokens[1].norm in ("：", ":"):
+        sent = Sentence(sent.text, sent.start, sent.end, _speaker(sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
         sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
