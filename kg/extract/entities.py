@@ -23,15 +23,21 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     extra_aliases: list[str] = field(default_factory=list)
 
+    _best: tuple[int, Mention] | None = field(default=None, repr=False, compare=False)
+
+    def best(self) -> Mention:
+        """The fullest mention: the longest, first seen among equals (recomputed only when mentions grow)."""
+        if self._best is None or self._best[0] != len(self.mentions):
+            self._best = (len(self.mentions), max(self.mentions, key=lambda m: (len(m.norm), -m.start)))
+        return self._best[1]
+
     @property
     def name(self) -> str:
-        """The fullest printed form: the longest, first seen among equals."""
-        best = max(self.mentions, key=lambda m: (len(m.norm), -m.start))
-        return best.text
+        return self.best().text
 
     @property
     def norm(self) -> str:
-        return max(self.mentions, key=lambda m: (len(m.norm), -m.start)).norm
+        return self.best().norm
 
     @property
     def aliases(self) -> list[str]:
