@@ -139,6 +139,11 @@ def test_every_fact_points_back_to_its_sentence() -> None:
             assert ev.sentence in text
     for r in g.relations:
         assert r.evidence is not None and r.evidence.sentence in text
+    appointed = extract("临江工程学院校长濮子衡当选联盟首任理事长。", id="t")
+    for p in [*g.posts, *appointed.posts]:
+        assert p.evidence is not None and p.evidence.start < p.evidence.end
+        assert p.person in appointed.article.text[p.evidence.start : p.evidence.end] or \
+            p.person in text[p.evidence.start : p.evidence.end]
     hosted = next(r for r in g.relations if r.p == "hosted")
     assert hosted.evidence is not None and "主持" in hosted.evidence.sentence
 

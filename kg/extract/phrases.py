@@ -14,7 +14,7 @@ from kg.lexicon import lexicon
 # Tags the left edge of an organisation or event name may extend over.
 NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "j", "s", "f"})
 # Numbers that belong to a name: ordinals, editions, anniversaries, years (not 两次, 28家).
-ORDINAL = re.compile(r"^(第.+|.+届|.*周年|\d{4}年?度?|.+期)$")
+ORDINAL = re.compile(r"^(第.+|.+届|.*周年|\d{4}年?度?|.+期|首次|首届)$")
 QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 
 

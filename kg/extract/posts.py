@@ -58,7 +58,7 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             continue
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
         span_start = (pending[0].org_start or pending[0].title_start) if pending else (ts.org_start or ts.title_start)
-        ev = Evidence(sent.text, span_start, ts.name_end)
+        ev = Evidence(sent.text, min(span_start, ts.name_start), max(ts.name_end, ts.title_end))
         chain = pending if pending and _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start) else []
         pending = []
         first = chain[0] if chain else ts

@@ -224,6 +224,7 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
 APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任".split())
 APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届)")
+APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
 
 
 def appointment_titles(sent: Sentence) -> list[TitleSpan]:
@@ -249,7 +250,8 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                 org_text = part[: len(part) - len(title)]
                 lead = APPOINT_LEAD.match(org_text)
                 skip = lead.end() if lead else (1 if org_text.startswith("为") else 0)
-                org = (pos + skip, pos + len(part) - len(title))
+                tail = APPOINT_TAIL.search(org_text)  # 联盟首任理事长: 首任 is no part of the org
+                org = (pos + skip, pos + len(part) - len(title) - (len(tail.group(0)) if tail else 0))
                 if org[1] - org[0] >= 2:
                     last_org = org
                 else:
