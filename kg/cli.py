@@ -12,8 +12,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from kg.graph_cli import register
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
 from kg.model import ArticleGraph
+from kg.views_cli import register as register_views
 
 
 def _progress(done: int, failed: int, stream: TextIO) -> None:
@@ -82,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
     ex.add_argument("--no-evidence", action="store_true", help="leave out evidence sentences and offsets")
     ex.set_defaults(func=cmd_extract)
+    register(sub)
+    register_views(sub)
     return p
 
 

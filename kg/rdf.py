@@ -1,0 +1,235 @@
+"""Linked article → RDF under ontology/kg.ttl, as pyoxigraph terms ready for the store.
+
+Layout (see docs/graph.md): everything read from one article lives in that
+article's named graph, so replacing the article is replacing one graph; the
+default graph holds only the description of articles, their graphs and the
+extraction activity (Dublin Core + PROV), which is what one reads before
+choosing graphs. Relations are written twice: as the direct triple analysts
+query, and as a reified ``kg:Assertion`` carrying sentence and offsets, so any
+answer can be traced to its evidence without RDF-star.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.link import Linked, LinkedArticle, mint, normalise
+from kg.model import Evidence
+from kg.vocab import ENTITY_CLASSES, KG, KGR, ORG, PREDICATES, SDO
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+AGENT = f"{KGR}agent/kg"
+
+
+def _version() -> str:
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0"
+
+
+KG_VERSION = _version()
+
+
+@lru_cache(maxsize=4096)
+def N(iri: str | URIRef) -> ox.NamedNode:
+    """Cached NamedNode: the same few hundred vocabulary IRIs are built millions of times in a big build."""
+    return ox.NamedNode(str(iri))
+
+
+def zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+def integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=N(XSD.integer))
+
+
+def date_literal(value: str) -> ox.Literal:
+    """YYYY-MM-DD as xsd:date, YYYY-MM as xsd:gYearMonth; anything else stays a string (SHACL flags it)."""
+    if _DATE.match(value):
+        return ox.Literal(value, datatype=N(XSD.date))
+    if _MONTH.match(value):
+        return ox.Literal(value, datatype=N(XSD.gYearMonth))
+    return ox.Literal(value)
+
+
+@dataclass
+class ArticleRdf:
+    """The triples of one article: its metadata (default graph) and its own named graph."""
+
+    article: ox.NamedNode
+    graph: ox.NamedNode
+    activity: ox.NamedNode
+    meta: list[ox.Triple]
+    triples: list[ox.Triple]
+    warnings: list[str] = field(default_factory=list)
+
+    def quads(self) -> list[ox.Quad]:
+        dg = ox.DefaultGraph()
+        return [ox.Quad(t.subject, t.predicate, t.object, dg) for t in self.meta] + [
+            ox.Quad(t.subject, t.predicate, t.object, self.graph) for t in self.triples]
+
+
+def article_iris(key: str) -> tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]:
+    """The article, its named graph and its extraction activity, all derived from the article key."""
+    return N(mint("article", key)), N(mint("graph", key)), N(mint("extraction", key))
+
+
+def to_rdf(la: LinkedArticle) -> ArticleRdf:
+    a = la.graph.article
+    art, g, act = article_iris(la.key)
+    T = ox.Triple
+    meta = [
+        T(art, N(RDF.type), N(KG.Article)), T(art, N(RDF.type), N(SDO.NewsArticle)),
+        T(art, N(DCTERMS.identifier), ox.Literal(a.id)), T(art, N(KG.namedGraph), g),
+        T(g, N(RDF.type), N(KG.ArticleGraph)), T(g, N(PROV.wasDerivedFrom), art), T(g, N(PROV.wasGeneratedBy), act),
+        T(act, N(RDF.type), N(KG.Extraction)), T(act, N(PROV.used), art),
+        T(act, N(PROV.wasAssociatedWith), N(AGENT)), T(act, N(KG.extractorVersion), ox.Literal(KG_VERSION)),
+        T(N(AGENT), N(RDF.type), N(PROV.SoftwareAgent)), T(N(AGENT), N(RDFS.label), ox.Literal("kg")),
+    ]
+    if a.title:
+        meta.append(T(art, N(DCTERMS.title), zh(a.title)))
+    if a.published:
+        meta.append(T(art, N(DCTERMS.issued), date_literal(a.published)))
+    if a.url:
+        meta.append(T(art, N(SDO.url), N(a.url)))
+
+    out: list[ox.Triple] = []
+    warnings: list[str] = []
+    seen_ent: set[str] = set()
+    for e in la.entities:
+        if e.iri in seen_ent:
+            continue
+        seen_ent.add(e.iri)
+        _entity(out, e, art, la.key)
+
+    def evidence(node: ox.NamedNode, ev: Evidence | None, what: str) -> None:
+        out.append(T(node, N(PROV.wasDerivedFrom), art))
+        if ev is not None:
+            out.append(T(node, N(KG.sentence), ox.Literal(ev.sentence)))
+            # an impossible span would make a wrong answer look traceable: keep the sentence, drop the offsets
+            if 0 <= ev.start < ev.end <= len(a.text):
+                out.extend((T(node, N(KG.start), integer(ev.start)), T(node, N(KG.end), integer(ev.end))))
+            else:
+                warnings.append(f"{a.source or a.id}: {what} has an impossible evidence span "
+                                f"{ev.start}-{ev.end}; offsets left out")
+
+    for p in la.graph.posts:
+        person = la.resolve(p.person)
+        if person is None or person.type != "Person":
+            continue
+        org = la.resolve(p.org) if p.org else None
+        # one role node per normalised title, labelled in simplified script so 理事長 and 理事长 read alike
+        role = N(mint("role", normalise(p.title)))
+        m = N(mint("membership", la.key, person.iri, normalise(p.title), org.iri if org else ""))
+        out.extend((T(m, N(RDF.type), N(ORG.Membership)), T(m, N(ORG.member), N(person.iri)),
+                    T(m, N(ORG.role), role)))
+        # roles are a shared vocabulary: described once in the default graph, not once per article,
+        # because the union of graphs repeats a triple once per graph holding it
+        meta.extend((T(role, N(RDF.type), N(ORG.Role)), T(role, N(RDFS.label), zh(normalise(p.title)))))
+        if org is not None:
+            out.append(T(m, N(ORG.organization), N(org.iri)))
+        evidence(m, p.evidence, f"post {p.person}/{p.title}")
+
+    for r in la.graph.relations:
+        prop = PREDICATES.get(r.p)
+        s = la.resolve(r.s)
+        if prop is None or s is None:
+            continue
+        if r.p == "heldOn":
+            obj: ox.NamedNode | ox.Literal = date_literal(r.o)
+            o = None
+        else:
+            o = la.resolve(r.o)
+            if o is None:
+                continue
+            obj = N(o.iri)
+        out.append(T(N(s.iri), N(prop), obj))
+        if r.p == "partOf" and o is not None:
+            # the standard hierarchy terms, so ORG and schema.org clients need no reasoner
+            if s.type in ("Organization", "Alliance") and o.type in ("Organization", "Alliance"):
+                out.append(T(N(s.iri), N(ORG.subOrganizationOf), obj))
+            elif s.type == "Event" and o.type == "Event":
+                out.append(T(N(s.iri), N(SDO.superEvent), obj))
+        ev = r.evidence
+        stmt = N(mint("assertion", la.key, s.iri, r.p, str(obj), str(ev.start if ev else ""),
+                      str(ev.end if ev else "")))
+        out.extend((T(stmt, N(RDF.type), N(KG.Assertion)), T(stmt, N(RDF.subject), N(s.iri)),
+                    T(stmt, N(RDF.predicate), N(prop)), T(stmt, N(RDF.object), obj)))
+        evidence(stmt, ev, f"relation {r.s} {r.p} {r.o}")
+    return ArticleRdf(art, g, act, list(dict.fromkeys(meta)), list(dict.fromkeys(out)), warnings)
+
+
+def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str) -> None:
+    T = ox.Triple
+    node = N(e.iri)
+    ours, standard = ENTITY_CLASSES[e.type]
+    out.extend((T(node, N(RDF.type), N(ours)), T(node, N(RDF.type), N(standard)),
+                T(node, N(RDFS.label), zh(e.name))))
+    for a in e.aliases:
+        out.append(T(node, N(SKOS.altLabel), zh(a)))
+    for n in e.normalised:
+        out.append(T(node, N(KG.normalizedName), ox.Literal(n)))
+    m = N(mint("mention", key, e.iri))
+    out.extend((T(m, N(RDF.type), N(KG.Mention)), T(m, N(KG.mentionOf), node),
+                T(m, N(KG.surfaceForm), ox.Literal(e.name)), T(m, N(KG.linkRule), N(e.rule)),
+                T(m, N(KG.linkNote), ox.Literal(e.note)), T(m, N(PROV.wasDerivedFrom), art)))
+    ev = e.evidence
+    if ev is not None and 0 <= ev.start < ev.end:
+        out.extend((T(m, N(KG.sentence), ox.Literal(ev.sentence)), T(m, N(KG.start), integer(ev.start)),
+                    T(m, N(KG.end), integer(ev.end))))
+
+
+__all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "to_rdf"]
+
+
+# -------------------------------------------------------------------- validation
+
+SHAPES = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
+
+
+@dataclass
+class Violation:
+    severity: str
+    focus: str
+    path: str
+    message: str
+    value: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        val = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {self.message}{val}"
+
+
+def validate_ntriples(data: bytes, shapes: Path = SHAPES) -> list[Violation]:
+    """SHACL-check the union graph given as N-Triples; an empty list means it conforms."""
+    import pyshacl
+    from rdflib import Graph, Namespace
+
+    from kg.query import compact
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    data_graph = Graph().parse(data=data, format="nt")
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    _conforms, report, _text = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
+                                                advanced=False, allow_warnings=True)
+    out = []
+    for res in report.subjects(RDF.type, sh.ValidationResult):
+        def one(p: URIRef, res: URIRef = res) -> str:
+            v = report.value(res, p)
+            return "" if v is None else (compact(str(v)) if isinstance(v, URIRef) else str(v))
+        out.append(Violation(one(sh.resultSeverity).removeprefix("http://www.w3.org/ns/shacl#") or "Violation",
+                             one(sh.focusNode), one(sh.resultPath), one(sh.resultMessage), one(sh.value)))
+    out.sort(key=lambda v: (v.focus, v.path, v.message))
+    return out

@@ -1,0 +1,138 @@
+"""`kg viz / stats / path`: the views half of the command line, added to kg's parser by ``register``.
+
+Thin on purpose: each command calls one library function from kg.views and
+prints. Every failure a user can cause (no store, unknown name, bad date)
+becomes one line on stderr and exit status 1; ``kg --traceback`` re-raises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _guard(func: Command) -> Command:
+    """One line and a non-zero status for every failure, the stack only with --traceback."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from kg.store import StoreError
+        from kg.views.network import ViewError
+        try:
+            return func(args)
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except (ViewError, StoreError) as exc:
+            if getattr(args, "traceback", False):
+                raise
+            print(f"kg: error: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            if getattr(args, "traceback", False):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 1
+        except Exception as exc:
+            if getattr(args, "traceback", False):
+                raise
+            msg = " ".join(str(exc).split()) or type(exc).__name__
+            print(f"kg: error: {type(exc).__name__}: {msg}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+@_guard
+def cmd_viz(args: argparse.Namespace) -> int:
+    from kg.views.html import write_view
+
+    s = write_view(args.store, args.output, title=args.title, max_nodes=args.max_nodes,
+                   physics_limit=args.physics_limit, focus=args.focus, hops=args.hops, types=args.types,
+                   predicates=args.predicates, since=args.since, until=args.until, article=args.article)
+    left = f"; {s.omitted_nodes} entities left out (see the note on the page)" if s.omitted_nodes else ""
+    layout = "browser physics" if s.physics else "precomputed layout"
+    print(f"kg: wrote {s.output} ({s.nodes} entities, {s.edges} relations, {layout}{left})", file=sys.stderr)
+    return 0
+
+
+@_guard
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.views.analytics import format_stats, graph_stats
+    from kg.views.network import load_network
+
+    st = graph_stats(load_network(args.store), top=args.top)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(st.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_stats(st))
+    return 0
+
+
+@_guard
+def cmd_path(args: argparse.Namespace) -> int:
+    from kg.views.analytics import find_path, format_path
+    from kg.views.network import load_network
+
+    hops = find_path(load_network(args.store), args.a, args.b)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([asdict(h) for h in hops], ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_path(hops))
+    return 0
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    from kg.store import DEFAULT_STORE
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
+                   help=f"graph store directory (default {DEFAULT_STORE})")
+
+
+def register(sub: Any) -> None:
+    """Add viz, stats and path to kg's subparsers (``sub`` is argparse's subparsers action)."""
+    from kg.views.html import DEFAULT_OUTPUT, MAX_NODES, PHYSICS_LIMIT
+
+    v = sub.add_parser("viz", help="write an interactive HTML view of the graph (works offline)")
+    _store_arg(v)
+    v.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="FILE", help=f"default {DEFAULT_OUTPUT}")
+    v.add_argument("--focus", action="append", metavar="NAME",
+                   help="draw only the neighbourhood of this person, organisation or event (name or alias, "
+                        "either script; repeatable)")
+    v.add_argument("--hops", type=int, default=1, help="neighbourhood radius for --focus (default 1)")
+    v.add_argument("--types", action="append", metavar="T[,T]",
+                   help="only these entity types: Person, Organization, Alliance, Event, Place, Work")
+    v.add_argument("--predicates", action="append", metavar="P[,P]",
+                   help="only these relations (attended, spokeAt, ..., post); entities left without one are hidden")
+    v.add_argument("--since", metavar="DATE",
+                   help="only facts from articles published on or after DATE (YYYY[-MM[-DD]])")
+    v.add_argument("--until", metavar="DATE", help="only facts from articles published on or before DATE")
+    v.add_argument("--article", action="append", metavar="ID|URL", help="only facts from this article (repeatable)")
+    v.add_argument("--max-nodes", type=int, default=MAX_NODES,
+                   help=f"draw at most this many entities, the best connected (default {MAX_NODES}; 0: no limit)")
+    v.add_argument("--physics-limit", type=int, default=PHYSICS_LIMIT,
+                   help=f"up to this many entities the browser lays out the graph (default {PHYSICS_LIMIT})")
+    v.add_argument("--title", help="page title")
+    v.set_defaults(func=cmd_viz)
+
+    s = sub.add_parser("stats", help="counts by type and predicate, most central people and organisations, components")
+    _store_arg(s)
+    s.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
+    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("path", help="how two entities are connected, each hop with its evidence sentence")
+    p.add_argument("a", help="a name or alias")
+    p.add_argument("b", help="another name or alias")
+    _store_arg(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_path)
+
+
+__all__ = ["register"]
