@@ -15,6 +15,7 @@ from typing import TextIO
 from kg.graph_cli import register
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
 from kg.model import ArticleGraph
+from kg.serve_cli import register as register_serve
 from kg.views_cli import register as register_views
 
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=cmd_extract)
     register(sub)
     register_views(sub)
+    register_serve(sub)
     return p
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +21,8 @@ from kg.ingest import DEFAULT_MAX_BYTES
 from kg.store import DEFAULT_STORE, FORMATS, GraphStore, StoreError
 
 Command = Callable[[argparse.Namespace], int]
+NETWORK_FORMATS = ("graphml", "gexf")
+DEFAULT_VIEW = "outputs/graph.html"
 
 
 def _guard(func: Command) -> Command:
@@ -95,7 +99,18 @@ def cmd_build(args: argparse.Namespace) -> int:
                     on_error=on_error, on_warning=on_warning, reraise=args.traceback)
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
           f"{s.failed} failed, {s.warnings} warnings", file=sys.stderr)
-    return 1 if s.failed else 0
+    if args.html:  # the viewers' half: the whole graph as an offline page, like `kg viz`
+        from kg.views import write_view
+
+        view = write_view(store, args.html)
+        print(f"kg: wrote {view.output} ({view.nodes} entities, {view.edges} relations)", file=sys.stderr)
+    pushed = 0
+    if args.endpoint:  # and on to a shared triple store, as `kg push` would
+        from kg.serve_cli import run_push
+
+        password = os.environ.get("KG_PUSH_PASSWORD")
+        pushed = run_push(store, args.endpoint, args.graph_store, user=args.user, password=password)
+    return 1 if s.failed or pushed else 0
 
 
 @_guard
@@ -122,6 +137,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 @_guard
 def cmd_export(args: argparse.Namespace) -> int:
     store = GraphStore.open_existing(args.store)
+    if args.format in NETWORK_FORMATS:  # the entity network for Gephi / Cytoscape, not RDF
+        from kg.views import export_network
+
+        if args.output:
+            print(f"kg: wrote {export_network(store, args.format, args.output)}", file=sys.stderr)
+            return 0
+        with tempfile.TemporaryDirectory() as tmp:
+            data = export_network(store, args.format, Path(tmp) / f"graph.{args.format}").read_bytes()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
     data = store.export(args.format, args.output)
     if data is not None:
         sys.stdout.flush()
@@ -219,6 +246,12 @@ def register(sub: Any) -> None:
     _store_arg(b)
     b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
+    b.add_argument("--html", default=DEFAULT_VIEW, metavar="FILE",
+                   help=f"also write the interactive graph view here (default {DEFAULT_VIEW}; '' to skip)")
+    b.add_argument("--endpoint", metavar="URL",
+                   help="then push every article's graph to this SPARQL 1.1 store (see kg push)")
+    b.add_argument("--graph-store", metavar="URL", help="with --endpoint: its Graph Store Protocol URL")
+    b.add_argument("--user", help="with --endpoint: user name (password from $KG_PUSH_PASSWORD)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl (SHACL)")
@@ -226,10 +259,11 @@ def register(sub: Any) -> None:
     v.add_argument("--limit", type=int, default=50, help="print at most this many violations (0: all)")
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads or JSON-LD")
+    e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, JSON-LD, GraphML or GEXF")
     _store_arg(e)
-    e.add_argument("--format", choices=sorted(FORMATS), default="trig",
-                   help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs")
+    e.add_argument("--format", choices=sorted(FORMATS) + list(NETWORK_FORMATS), default="trig",
+                   help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs; "
+                        "graphml and gexf write the entity network (Gephi, Cytoscape)")
     e.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     e.set_defaults(func=cmd_export)
 

@@ -1,0 +1,296 @@
+"""`kg push`: copy the store's graphs into an external SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB, ...).
+
+Each article's named graph is *replaced*, never appended to, so pushing twice
+leaves the same data (idempotent) and a re-built article overwrites its old
+version. Two ways to write, both standard:
+
+- the Graph Store HTTP Protocol (``graph_store`` URL): one ``PUT ?graph=IRI``
+  with an N-Triples body per graph, which the protocol defines as "replace";
+- SPARQL 1.1 Update (``endpoint`` URL): ``DROP SILENT GRAPH <g> ; INSERT DATA
+  { GRAPH <g> { ... } }``, several graphs per request (``batch``) to save
+  round trips.
+
+The default graph of the embedded store (article metadata, PROV, shared role
+nodes) goes to a named graph of its own, ``METADATA_GRAPH`` unless told
+otherwise: an external store's default graph is often the union of all graphs
+(Virtuoso, GraphDB) or shared with other data, and replacing it could wipe
+what is not ours.
+
+Only the standard library's urllib: Basic and Digest authentication (Virtuoso's
+``/sparql-auth`` and ``/sparql-graph-crud-auth`` want Digest) come with it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.store import GraphStore
+from kg.vocab import KGR_NS
+
+METADATA_GRAPH = KGR_NS + "graph/metadata"
+MAX_TRIPLES_PER_REQUEST = 20_000
+RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+
+ProgressFn = Callable[[int, int, int], None]  # graphs done, graphs in total, graphs failed
+
+
+class PushError(Exception):
+    """A push that cannot start (bad URL, missing store); per-graph failures go into the report instead."""
+
+
+@dataclass
+class PushFailure:
+    """One graph that did not arrive: which article, which graph, the HTTP status (None: no answer) and why."""
+
+    graph: str
+    article: str | None
+    status: int | None
+    message: str
+
+    def __str__(self) -> str:
+        what = f"article {self.article} (graph <{self.graph}>)" if self.article else f"graph <{self.graph}>"
+        status = f"HTTP {self.status}" if self.status is not None else "no response"
+        return f"{what}: {status}: {self.message}"
+
+
+@dataclass
+class PushReport:
+    """What a push did; ``ok`` is False if any graph failed."""
+
+    target: str
+    graphs: int = 0
+    pushed: int = 0
+    triples: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    failures: list[PushFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class _Graph:
+    iri: str
+    article: str | None
+    ntriples: list[bytes]  # one N-Triples line each
+
+
+class _HttpFailure(Exception):
+    def __init__(self, status: int | None, message: str, retry: bool) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry = retry
+
+
+def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+    """An opener that answers Basic or Digest challenges, and never goes through a proxy (stores are local)."""
+    handlers: list[Any] = [urllib.request.ProxyHandler({})]
+    if user is not None:
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(None, url, user, password or "")
+        handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _message(body: bytes) -> str:
+    """A store's error page as one readable line (Virtuoso answers in HTML)."""
+    text = body.decode("utf-8", "replace")
+    text = re.sub(r"(?is)<(script|style|title)[^>]*>.*?</\1>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = " ".join(text.split())
+    return text[:400] + ("..." if len(text) > 400 else "")
+
+
+class _Client:
+    """HTTP with bounded retries: connection errors, 5xx, 408 and 429 are retried with exponential backoff."""
+
+    def __init__(self, url: str, user: str | None, password: str | None, retries: int, backoff: float,
+                 timeout: float) -> None:
+        self.opener = _opener(url, user, password)
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.timeout = timeout
+        self.requests = 0
+
+    def send(self, method: str, url: str, body: bytes, ctype: str) -> None:
+        attempt = 0
+        while True:
+            try:
+                self._once(method, url, body, ctype)
+                return
+            except _HttpFailure as exc:
+                if not exc.retry or attempt >= self.retries:
+                    raise
+            time.sleep(min(self.backoff * 2 ** attempt, 30.0))
+            attempt += 1
+
+    def _once(self, method: str, url: str, body: bytes, ctype: str) -> None:
+        req = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": ctype, "Accept": "*/*"})
+        self.requests += 1
+        try:
+            with self.opener.open(req, timeout=self.timeout) as resp:
+                resp.read()
+        except urllib.error.HTTPError as exc:
+            raise _HttpFailure(exc.code, _message(exc.read()) or exc.reason, exc.code in RETRY_STATUSES) from exc
+        except urllib.error.URLError as exc:
+            reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
+            raise _HttpFailure(None, f"cannot reach {url.split('?')[0]}: {reason}", True) from exc
+        except (OSError, ValueError) as exc:  # timeouts, resets, a URL urllib cannot use
+            raise _HttpFailure(None, f"{url.split('?')[0]}: {type(exc).__name__}: {exc}", True) from exc
+
+
+def _graphs(store: GraphStore, metadata_graph: str | None) -> Iterator[_Graph]:
+    """Article graphs in article order, then the metadata (default) graph; each as N-Triples lines."""
+    ids = store.article_graphs()
+    named = sorted((g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode)),
+                   key=lambda g: (ids.get(g, "\uffff"), g))
+
+    def lines(graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in store.store.quads_for_pattern(None, None, None, graph)]
+        data = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
+        return [ln for ln in data.split(b"\n") if ln.strip()]
+
+    for g in named:
+        yield _Graph(g, ids.get(g), lines(ox.NamedNode(g)))
+    if metadata_graph:
+        meta = lines(ox.DefaultGraph())
+        if meta:
+            yield _Graph(metadata_graph, None, meta)
+
+
+def _chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
+    return [lines[i:i + size] for i in range(0, len(lines), size)] or [[]]
+
+
+def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None = None,
+               graph_store: str | None = None, *, batch: int = 50, user: str | None = None,
+               password: str | None = None, metadata_graph: str | None = METADATA_GRAPH, retries: int = 3,
+               backoff: float = 0.5, timeout: float = 60.0, progress: ProgressFn | None = None) -> PushReport:
+    """Replace every graph of ``store`` in an external store; per-graph failures are collected, not raised.
+
+    ``graph_store`` (a Graph Store Protocol URL) wins over ``endpoint`` (a SPARQL
+    Update URL); one of them is needed. ``batch`` graphs go in one SPARQL Update
+    request (the Graph Store Protocol takes one graph per request). A graph over
+    MAX_TRIPLES_PER_REQUEST triples is sent as a replace followed by appends.
+    If the target stops answering (no response after the retries), the graphs
+    not yet sent are reported as not attempted rather than tried one by one.
+    """
+    if not endpoint and not graph_store:
+        raise PushError("give a SPARQL Update endpoint or a Graph Store Protocol URL")
+    target = graph_store or endpoint or ""
+    if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
+        raise PushError(f"not an http(s) URL: {target!r}")
+    gs = store if isinstance(store, GraphStore) else GraphStore.open_existing(Path(store))
+    t0 = time.monotonic()
+    graphs = list(_graphs(gs, metadata_graph))
+    report = PushReport(target=target, graphs=len(graphs))
+    client = _Client(target, user, password, retries, backoff, timeout)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, len(graphs), len(report.failures))
+
+    unreachable: _HttpFailure | None = None
+    if graph_store:
+        for g in graphs:
+            if unreachable:
+                report.failures.append(PushFailure(g.iri, g.article, None, f"not attempted: {unreachable}"))
+                tick(1)
+                continue
+            try:
+                url = graph_store + ("&" if "?" in graph_store else "?") + urllib.parse.urlencode({"graph": g.iri})
+                for i, chunk in enumerate(_chunks(g.ntriples, MAX_TRIPLES_PER_REQUEST)):
+                    client.send("PUT" if i == 0 else "POST", url, b"\n".join(chunk) + b"\n",
+                                "application/n-triples")
+                report.pushed += 1
+                report.triples += len(g.ntriples)
+            except _HttpFailure as exc:
+                report.failures.append(PushFailure(g.iri, g.article, exc.status, str(exc)))
+                if exc.status is None:
+                    unreachable = exc
+            tick(1)
+    else:
+        assert endpoint is not None
+        for group in _batches(graphs, max(1, batch)):
+            if unreachable:
+                for g in group:
+                    report.failures.append(PushFailure(g.iri, g.article, None, f"not attempted: {unreachable}"))
+                tick(len(group))
+                continue
+            try:
+                _update(client, endpoint, group)
+                report.pushed += len(group)
+                report.triples += sum(len(g.ntriples) for g in group)
+            except _HttpFailure as exc:
+                if exc.status is None:
+                    unreachable = exc
+                    report.failures += [PushFailure(g.iri, g.article, None, str(exc)) for g in group]
+                elif len(group) == 1:
+                    report.failures.append(PushFailure(group[0].iri, group[0].article, exc.status, str(exc)))
+                else:  # find out which graphs of the batch the store refuses
+                    for g in group:
+                        try:
+                            _update(client, endpoint, [g])
+                            report.pushed += 1
+                            report.triples += len(g.ntriples)
+                        except _HttpFailure as one:
+                            report.failures.append(PushFailure(g.iri, g.article, one.status, str(one)))
+            tick(len(group))
+    report.requests = client.requests
+    report.seconds = time.monotonic() - t0
+    return report
+
+
+def _batches(graphs: list[_Graph], batch: int) -> Iterator[list[_Graph]]:
+    """Up to ``batch`` graphs per request, fewer when their triples would exceed MAX_TRIPLES_PER_REQUEST."""
+    group: list[_Graph] = []
+    size = 0
+    for g in graphs:
+        if group and (len(group) >= batch or size + len(g.ntriples) > MAX_TRIPLES_PER_REQUEST):
+            yield group
+            group, size = [], 0
+        group.append(g)
+        size += len(g.ntriples)
+    if group:
+        yield group
+
+
+def _update(client: _Client, endpoint: str, group: list[_Graph]) -> None:
+    """Replace the graphs of ``group`` by SPARQL Update: one request, or replace-then-append for a huge graph."""
+    ops: list[bytes] = []
+    for g in group:
+        iri = str(ox.NamedNode(g.iri)).encode()
+        chunks = _chunks(g.ntriples, MAX_TRIPLES_PER_REQUEST)
+        ops.append(b"DROP SILENT GRAPH " + iri)
+        if g.ntriples:
+            ops.append(b"INSERT DATA { GRAPH " + iri + b" {\n" + b"\n".join(chunks[0]) + b"\n} }")
+        if len(chunks) > 1:  # a graph too big for one request: send what we have, then append the rest
+            client.send("POST", endpoint, b" ;\n".join(ops), "application/sparql-update")
+            ops = []
+            for chunk in chunks[1:]:
+                client.send("POST", endpoint, b"INSERT DATA { GRAPH " + iri + b" {\n" + b"\n".join(chunk) + b"\n} }",
+                            "application/sparql-update")
+    if ops:
+        client.send("POST", endpoint, b" ;\n".join(ops), "application/sparql-update")
+
+
+__all__ = ["METADATA_GRAPH", "PushError", "PushFailure", "PushReport", "push_store"]

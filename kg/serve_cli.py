@@ -1,0 +1,168 @@
+"""`kg serve` and `kg push`: the graph over HTTP, and the graph into another store.
+
+Kept apart from graph_cli.py so the network side can change without touching
+the build; kg/cli.py only calls ``register``. Failures are one line on stderr
+and a non-zero exit status, as for the other commands (``kg --traceback``
+shows the stack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from kg.store import DEFAULT_STORE, StoreError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _guard(func: Command) -> Command:
+    """One line per failure and an exit status, unless --traceback asks for the stack."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from kg.push import PushError
+
+        try:
+            return func(args)
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except (StoreError, PushError, OSError, RuntimeError) as exc:
+            if getattr(args, "traceback", False):
+                raise
+            msg = " ".join(str(exc).split()) or type(exc).__name__
+            print(f"kg: error: {msg}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+@_guard
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import ServeConfig, SparqlServer, serve
+
+    cfg = ServeConfig(store=Path(args.store), host=args.host, port=args.port, timeout=args.timeout,
+                      max_rows=args.max_rows, max_bytes=args.max_bytes, max_query_bytes=args.max_query_bytes,
+                      workers=args.workers, cors=args.cors, quiet=args.quiet)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"kg: warning: listening on {args.host}: anyone who can reach this machine can read the graph",
+              file=sys.stderr)
+
+    def ready(server: SparqlServer) -> None:
+        print(f"kg: serving {args.store} at {server.url}/sparql (query page {server.url}/query, graph view "
+              f"{server.url}/); time limit {args.timeout:g} s, {args.max_rows} rows; Ctrl-C stops", file=sys.stderr,
+              flush=True)
+
+    try:
+        serve(cfg, ready)
+    except KeyboardInterrupt:
+        print("kg: stopped", file=sys.stderr)
+    return 0
+
+
+class _PushProgress:
+    """Graphs pushed on stderr: redrawn on a terminal, a line every few seconds in logs."""
+
+    def __init__(self, stream: TextIO, every: float = 5.0) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every = 0.2 if self.tty else every
+        self.last = -1e9
+
+    def __call__(self, done: int, total: int, failed: int) -> None:
+        now = self.clock()
+        if now - self.last < self.every and done != total:
+            return
+        self.last = now
+        line = f"kg: pushed {done - failed}/{total} graphs, {failed} failed"
+        self.stream.write(("\r" + line + ("\n" if done == total else "")) if self.tty else line + "\n")
+        self.stream.flush()
+
+
+@_guard
+def cmd_push(args: argparse.Namespace) -> int:
+    password = args.password if args.password is not None else os.environ.get("KG_PUSH_PASSWORD")
+    return run_push(args.store, args.endpoint, args.graph_store, batch=args.batch, user=args.user,
+                    password=password, metadata_graph=args.metadata_graph or None, retries=args.retries,
+                    backoff=args.retry_wait, timeout=args.http_timeout)
+
+
+def run_push(store: Any, endpoint: str, graph_store: str | None, **options: Any) -> int:
+    """Push and report on stderr (what `kg push` and `kg build --endpoint` print); the exit status."""
+    from kg.push import push_store
+
+    report = push_store(store, endpoint, graph_store, progress=_PushProgress(sys.stderr), **options)
+    shown = 20
+    for f in report.failures[:shown]:
+        print(f"kg: error: {f}", file=sys.stderr)
+    if len(report.failures) > shown:
+        print(f"kg: error: ... and {len(report.failures) - shown} more graphs failed", file=sys.stderr)
+    print(f"kg: pushed {report.pushed}/{report.graphs} graphs ({report.triples} triples) to {report.target} "
+          f"in {report.seconds:.1f} s, {len(report.failures)} failed", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def register(sub: Any) -> None:
+    """Add `serve` and `push` to kg's subparsers (``sub`` is argparse's subparsers action)."""
+    from kg.push import METADATA_GRAPH
+    from kg.serve import (
+        DEFAULT_HOST,
+        DEFAULT_MAX_BYTES,
+        DEFAULT_MAX_QUERY_BYTES,
+        DEFAULT_MAX_ROWS,
+        DEFAULT_PORT,
+        DEFAULT_TIMEOUT,
+        DEFAULT_WORKERS,
+    )
+
+    s = sub.add_parser("serve", help="serve the graph as a read-only SPARQL 1.1 endpoint, with a query page and "
+                                     "the graph view")
+    s.add_argument("--store", default=DEFAULT_STORE, metavar="DIR", help=f"graph store (default {DEFAULT_STORE})")
+    s.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    s.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    s.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"per-query time limit; a query past it is killed, HTTP 503 (default {DEFAULT_TIMEOUT:g})")
+    s.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
+                   help=f"refuse results with more rows or triples, HTTP 422 (default {DEFAULT_MAX_ROWS})")
+    s.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse results larger than this, HTTP 422 (default {DEFAULT_MAX_BYTES})")
+    s.add_argument("--max-query-bytes", type=int, default=DEFAULT_MAX_QUERY_BYTES,
+                   help=f"refuse larger requests, HTTP 413 (default {DEFAULT_MAX_QUERY_BYTES})")
+    s.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                   help=f"query worker processes, i.e. queries run at once (default {DEFAULT_WORKERS})")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let browser pages from ORIGIN (e.g. https://yasgui.triply.cc, or *) read results")
+    s.add_argument("--quiet", action="store_true", help="no request log on stderr")
+    s.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="replace each article's graph in an external SPARQL 1.1 store")
+    p.add_argument("--endpoint", required=True, metavar="URL",
+                   help="SPARQL Update endpoint (Virtuoso: http://HOST:8890/sparql-auth)")
+    p.add_argument("--graph-store", metavar="URL",
+                   help="Graph Store Protocol URL; when given, graphs are PUT there instead of sent as updates "
+                        "(Virtuoso: http://HOST:8890/sparql-graph-crud-auth)")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR", help=f"graph store (default {DEFAULT_STORE})")
+    p.add_argument("--batch", type=int, default=50, metavar="N", help="graphs per SPARQL Update request (default 50)")
+    p.add_argument("--user", help="user name (Basic or Digest authentication, whichever the store asks for)")
+    p.add_argument("--password", help="password (or set KG_PUSH_PASSWORD, which stays out of the process list)")
+    p.add_argument("--metadata-graph", default=METADATA_GRAPH, metavar="IRI",
+                   help=f"named graph for the store's default graph (article metadata; default {METADATA_GRAPH}; "
+                        "'' to skip it)")
+    p.add_argument("--retries", type=int, default=3, help="retries per request after a failure (default 3)")
+    p.add_argument("--retry-wait", type=float, default=0.5, metavar="SECONDS",
+                   help="first wait before a retry, doubled each time (default 0.5)")
+    p.add_argument("--http-timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="give up on a request after this long (default 60)")
+    p.set_defaults(func=cmd_push)
+
+
+__all__ = ["register"]
