@@ -156,6 +156,9 @@ class Linker:
                     continue  # a date literal, not an entity
                 if out.resolve(name) is None and r.p in table:
                     typ = table[r.p]
+                    if r.p == "partOf" and role == "object":  # an organisation is part of an organisation
+                        sub = out.resolve(r.s)
+                        typ = "Organization" if sub is not None and FAMILY.get(sub.type) == "org" else typ
                     how = f"{role} of {r.p}"
                     if typ == "Person":
                         lk = self._link_person(name, [], r.evidence, graph, out, key, inferred=how)

@@ -38,3 +38,18 @@ def test_build_reports_a_store_it_cannot_push_to(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     assert "cannot reach http://127.0.0.1:9/sparql" in res.stderr and "0/2 graphs" in res.stderr
+
+
+def test_parents_of_a_chained_name_are_organisations_in_the_graph(tmp_path: Path) -> None:
+    page = tmp_path / "a.jsonl"
+    page.write_text('{"id": "chain", "published": "2025-05-01", "text": '
+                    '"国家文旅部非遗保护司传承发展处处长鄢明哲出席临江文化论坛并讲话。"}\n', encoding="utf-8")
+    store = tmp_path / "s"
+    assert run("build", str(page), "--store", str(store), "--html", "").returncode == 0
+    res = run("query", "--store", str(store), "--name", "org_hierarchy", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert "国家文旅部非遗保护司传承发展处" in res.stdout and "国家文旅部" in res.stdout
+    typed = run("query", "--store", str(store), "--format", "csv",
+                'SELECT ?t WHERE { ?o rdfs:label ?l ; a ?t FILTER(STR(?l) = "国家文旅部") }')
+    assert "Organization" in typed.stdout
+    assert run("validate", "--store", str(store)).returncode == 0

@@ -264,3 +264,13 @@ def test_appointments_give_posts_and_dismissals_do_not() -> None:
 def test_interview_speaker_label_is_a_person() -> None:
     g = extract("柏青岚：我们会继续支持临江的港口建设。", id="t")
     assert _entity(g, "柏青岚").type == "Person"
+
+
+def test_chained_organisation_is_part_of_its_parents() -> None:
+    g = extract("国家文旅部非遗保护司传承发展处处长鄢明哲出席会议并讲话。", id="t")
+    rels = _rels(g)
+    assert ("国家文旅部非遗保护司传承发展处", "partOf", "国家文旅部非遗保护司") in rels
+    assert ("国家文旅部非遗保护司", "partOf", "国家文旅部") in rels
+    assert ("国家文旅部非遗保护司传承发展处", "partOf", "国家文旅部") not in rels
+    company = extract("东岚港务集团有限公司董事长邝文渊致辞。", id="t")
+    assert not [r for r in company.relations if r.p == "partOf"]

@@ -7,11 +7,12 @@ analyse (sentences, tags) → mentions per sentence → entities (aliases merged
 from __future__ import annotations
 
 from kg.extract.entities import FAMILY, Cluster, group, rescan
+from kg.extract.hierarchy import parents
 from kg.extract.mentions import Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
 from kg.extract.relations import BARE_ALLIANCE, Ctx, held_on, sentence_relations
 from kg.extract.repair import repair
-from kg.extract.segment import Sentence, analyse
+from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
 
 __all__ = ["extract", "extract_article"]
@@ -42,7 +43,27 @@ def extract_article(article: Article) -> ArticleGraph:
             post_orgs.setdefault(p.person, []).append(p.org)
     relations = _relations(article, sentences, per_sentence, name_of, school=_school(clusters), post_orgs=post_orgs)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
+    _add_parents(entities, relations)
     return ArticleGraph(article, entities, _dedupe_posts(posts), _dedupe_relations(relations))
+
+
+def _add_parents(entities: list[Entity], relations: list[Relation]) -> None:
+    """Each chained organisation name is partOf its parents (教育部某司某处 → 教育部某司 → 教育部).
+
+    The parents are implied by the name, not named on their own, so they are
+    relation objects only; they are listed as entities where the article names
+    them itself (the guideline's "may be listed"), and the graph links them as
+    organisations either way.
+    """
+    known = {to_simplified(n): e.name for e in entities for n in [e.name, *e.aliases]}
+    for e in entities:
+        if e.type not in ("Organization", "Alliance") or not e.evidence:
+            continue
+        child = e.name
+        for parent in parents(to_simplified(e.name)):
+            name = known.get(parent, e.name[: len(parent)])
+            relations.append(Relation(child, "partOf", name, e.evidence[0]))
+            child = name
 
 
 def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
