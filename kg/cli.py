@@ -12,17 +12,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from kg.cli_common import Progress, guard
 from kg.graph_cli import register
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
 from kg.model import ArticleGraph
 from kg.serve_cli import register as register_serve
 from kg.views_cli import register as register_views
-
-
-def _progress(done: int, failed: int, stream: TextIO) -> None:
-    if stream.isatty():
-        stream.write(f"\r{done} articles extracted, {failed} failed")
-        stream.flush()
 
 
 def _print_table(g: ArticleGraph, out: TextIO) -> None:
@@ -37,11 +32,13 @@ def _print_table(g: ArticleGraph, out: TextIO) -> None:
         out.write(f"  {r.p:<12} {r.s} -> {r.o}\n")
 
 
+@guard
 def cmd_extract(args: argparse.Namespace) -> int:
     from kg.extract import extract_article
 
     graphs: list[ArticleGraph] = []
     ok = failed = 0
+    progress = Progress(sys.stderr)
     for item in iter_articles(args.paths, max_bytes=args.max_bytes):
         if isinstance(item, IngestError):
             failed += 1
@@ -56,7 +53,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"kg: error: {item.source or item.id}: extraction failed ({exc})", file=sys.stderr)
             continue
         ok += 1
-        _progress(ok, failed, sys.stderr)
+        if progress.tty:
+            progress.show(f"kg: {ok} articles extracted, {failed} failed")
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(g.to_dict(evidence=not args.no_evidence), ensure_ascii=False) + "\n")
         elif args.format == "table":
@@ -67,9 +65,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         json.dump([g.to_dict(evidence=not args.no_evidence) for g in graphs], sys.stdout, ensure_ascii=False,
                   indent=1)
         sys.stdout.write("\n")
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    print(f"kg: {ok} articles extracted, {failed} failed", file=sys.stderr)
+    progress.show(f"kg: {ok} articles extracted, {failed} failed", final=True)
     return 1 if failed else 0
 
 

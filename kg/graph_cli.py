@@ -9,7 +9,6 @@ error); ``kg --traceback`` re-raises instead.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 import tempfile
@@ -17,72 +16,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from kg.cli_common import Progress, guard, store_arg
 from kg.ingest import DEFAULT_MAX_BYTES
-from kg.store import DEFAULT_STORE, FORMATS, GraphStore, StoreError
+from kg.store import FORMATS, GraphStore
 
-Command = Callable[[argparse.Namespace], int]
 NETWORK_FORMATS = ("graphml", "gexf")
 DEFAULT_VIEW = "outputs/graph.html"
 
 
-def _guard(func: Command) -> Command:
-    """Turn every failure into one line and an exit status, unless --traceback asks for the stack."""
+def _build_progress(stream: TextIO) -> Callable[[int, int, int, float], None]:
+    """Articles done, rate and errors, as `kg build` reports them."""
+    shown = Progress(stream)
 
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from kg.query import QueryError
-        try:
-            return func(args)
-        except (KeyboardInterrupt, BrokenPipeError):
-            raise
-        except QueryError as exc:
-            if getattr(args, "traceback", False):
-                raise
-            print(f"kg: error: {exc}", file=sys.stderr)
-            return exc.status
-        except (StoreError, OSError) as exc:
-            if getattr(args, "traceback", False):
-                raise
-            print(f"kg: error: {exc}", file=sys.stderr)
-            return 1
-        except Exception as exc:
-            if getattr(args, "traceback", False):
-                raise
-            msg = " ".join(str(exc).split()) or type(exc).__name__
-            print(f"kg: error: {type(exc).__name__}: {msg}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-class _Progress:
-    """Articles done, rate and errors on stderr: redrawn in place on a terminal, a line every few seconds in logs."""
-
-    def __init__(self, stream: TextIO, every: float = 5.0) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = 0.2 if self.tty else every
-        self.last = -1e9
-
-    def __call__(self, done: int, total: int, failed: int, seconds: float) -> None:
-        if seconds - self.last < self.every and done != total:
-            return
-        self.last = seconds
+    def update(done: int, total: int, failed: int, seconds: float) -> None:
         rate = done / seconds if seconds > 0 else 0.0
-        line = f"kg: {done}/{total} articles, {rate:.1f}/s, {failed} errors"
-        if self.tty:
-            self.stream.write("\r" + line)
-            if done == total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        shown.show(f"kg: {done}/{total} articles, {rate:.1f}/s, {failed} errors", final=done == total)
+
+    return update
 
 
 # ---------------------------------------------------------------------- commands
 
 
-@_guard
+@guard
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.store import build_store
 
@@ -95,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     def on_warning(msg: str) -> None:
         print(("\n" if tty else "") + f"kg: warning: {msg}", file=sys.stderr)
 
-    s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=_Progress(sys.stderr),
+    s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=_build_progress(sys.stderr),
                     on_error=on_error, on_warning=on_warning, reraise=args.traceback)
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
           f"{s.failed} failed, {s.warnings} warnings", file=sys.stderr)
@@ -113,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if s.failed or pushed else 0
 
 
-@_guard
+@guard
 def cmd_validate(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
@@ -134,7 +90,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
+@guard
 def cmd_export(args: argparse.Namespace) -> int:
     store = GraphStore.open_existing(args.store)
     if args.format in NETWORK_FORMATS:  # the entity network for Gephi / Cytoscape, not RDF
@@ -159,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
+@guard
 def cmd_query(args: argparse.Namespace) -> int:
     from kg.link import normalise
     from kg.query import QueryError, get_named, load_named, parse_param, render, substitutions, syntax_message
@@ -201,7 +157,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
+@guard
 def cmd_explain(args: argparse.Namespace) -> int:
     from kg.query import compact
     from kg.store import explain_entity, find_entities
@@ -234,16 +190,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- parser
 
 
-def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
-                   help=f"graph store directory (default {DEFAULT_STORE})")
-
-
 def register(sub: Any) -> None:
     """Add the graph commands to kg's subparsers (``sub`` is argparse's subparsers action)."""
     b = sub.add_parser("build", help="extract articles and write them into the graph store")
     b.add_argument("paths", nargs="+", help=".txt pages, .html pages, .jsonl files or directories of them")
-    _store_arg(b)
+    store_arg(b)
     b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
     b.add_argument("--html", default=DEFAULT_VIEW, metavar="FILE",
@@ -255,12 +206,12 @@ def register(sub: Any) -> None:
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl (SHACL)")
-    _store_arg(v)
+    store_arg(v)
     v.add_argument("--limit", type=int, default=50, help="print at most this many violations (0: all)")
     v.set_defaults(func=cmd_validate)
 
     e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, JSON-LD, GraphML or GEXF")
-    _store_arg(e)
+    store_arg(e)
     e.add_argument("--format", choices=sorted(FORMATS) + list(NETWORK_FORMATS), default="trig",
                    help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs; "
                         "graphml and gexf write the entity network (Gephi, Cytoscape)")
@@ -276,12 +227,12 @@ def register(sub: Any) -> None:
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind ?NAME to VALUE (an IRI if <...>, http(s)://... or prefix:..., else a name)")
     q.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
-    _store_arg(q)
+    store_arg(q)
     q.set_defaults(func=cmd_query)
 
     x = sub.add_parser("explain", help="show an entity's IRI, names, aliases and why each mention was merged")
     x.add_argument("entity", help="a name or alias (any script), a kgr: IRI or a full IRI")
-    _store_arg(x)
+    store_arg(x)
     x.set_defaults(func=cmd_explain)
 
 

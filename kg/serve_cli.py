@@ -9,40 +9,16 @@ shows the stack).
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from kg.store import DEFAULT_STORE, StoreError
-
-Command = Callable[[argparse.Namespace], int]
+from kg.cli_common import Progress, guard, port, store_arg
 
 
-def _guard(func: Command) -> Command:
-    """One line per failure and an exit status, unless --traceback asks for the stack."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from kg.push import PushError
-
-        try:
-            return func(args)
-        except (KeyboardInterrupt, BrokenPipeError):
-            raise
-        except (StoreError, PushError, OSError, RuntimeError) as exc:
-            if getattr(args, "traceback", False):
-                raise
-            msg = " ".join(str(exc).split()) or type(exc).__name__
-            print(f"kg: error: {msg}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-@_guard
+@guard
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import ServeConfig, SparqlServer, serve
 
@@ -65,29 +41,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-class _PushProgress:
-    """Graphs pushed on stderr: redrawn on a terminal, a line every few seconds in logs."""
+def _push_progress(stream: TextIO) -> Callable[[int, int, int], None]:
+    """Graphs pushed and failed, as `kg push` reports them."""
+    shown = Progress(stream)
 
-    def __init__(self, stream: TextIO, every: float = 5.0) -> None:
-        import time
+    def update(done: int, total: int, failed: int) -> None:
+        shown.show(f"kg: pushed {done - failed}/{total} graphs, {failed} failed", final=done == total)
 
-        self.clock = time.monotonic
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = 0.2 if self.tty else every
-        self.last = -1e9
-
-    def __call__(self, done: int, total: int, failed: int) -> None:
-        now = self.clock()
-        if now - self.last < self.every and done != total:
-            return
-        self.last = now
-        line = f"kg: pushed {done - failed}/{total} graphs, {failed} failed"
-        self.stream.write(("\r" + line + ("\n" if done == total else "")) if self.tty else line + "\n")
-        self.stream.flush()
+    return update
 
 
-@_guard
+@guard
 def cmd_push(args: argparse.Namespace) -> int:
     password = args.password if args.password is not None else os.environ.get("KG_PUSH_PASSWORD")
     return run_push(args.store, args.endpoint, args.graph_store, batch=args.batch, user=args.user,
@@ -99,7 +63,7 @@ def run_push(store: Any, endpoint: str, graph_store: str | None, **options: Any)
     """Push and report on stderr (what `kg push` and `kg build --endpoint` print); the exit status."""
     from kg.push import push_store
 
-    report = push_store(store, endpoint, graph_store, progress=_PushProgress(sys.stderr), **options)
+    report = push_store(store, endpoint, graph_store, progress=_push_progress(sys.stderr), **options)
     shown = 20
     for f in report.failures[:shown]:
         print(f"kg: error: {f}", file=sys.stderr)
@@ -125,10 +89,10 @@ def register(sub: Any) -> None:
 
     s = sub.add_parser("serve", help="serve the graph as a read-only SPARQL 1.1 endpoint, with a query page and "
                                      "the graph view")
-    s.add_argument("--store", default=DEFAULT_STORE, metavar="DIR", help=f"graph store (default {DEFAULT_STORE})")
+    store_arg(s)
     s.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
-    s.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    s.add_argument("--port", type=port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     s.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"per-query time limit; a query past it is killed, HTTP 503 (default {DEFAULT_TIMEOUT:g})")
     s.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
@@ -150,7 +114,7 @@ def register(sub: Any) -> None:
     p.add_argument("--graph-store", metavar="URL",
                    help="Graph Store Protocol URL; when given, graphs are PUT there instead of sent as updates "
                         "(Virtuoso: http://HOST:8890/sparql-graph-crud-auth)")
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR", help=f"graph store (default {DEFAULT_STORE})")
+    store_arg(p)
     p.add_argument("--batch", type=int, default=50, metavar="N", help="graphs per SPARQL Update request (default 50)")
     p.add_argument("--user", help="user name (Basic or Digest authentication, whichever the store asks for)")
     p.add_argument("--password", help="password (or set KG_PUSH_PASSWORD, which stays out of the process list)")

@@ -26,8 +26,6 @@ from kg.model import Article
 from kg.rdf import ArticleRdf
 from kg.vocab import KG, KGR_NS, ORG, PREFIXES
 
-DEFAULT_STORE = "outputs/store"
-
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
            "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 _QUAD_FORMATS = {"trig", "nq", "jsonld"}
@@ -200,7 +198,7 @@ class GraphStore:
         return None
 
 
-__all__ = ["DEFAULT_STORE", "FORMATS", "GraphStore", "StoreError"]
+__all__ = ["FORMATS", "GraphStore", "StoreError"]
 
 
 # -------------------------------------------------------------------- building

@@ -8,49 +8,15 @@ becomes one line on stderr and exit status 1; ``kg --traceback`` re-raises.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-Command = Callable[[argparse.Namespace], int]
+from kg.cli_common import guard, store_arg
 
 
-def _guard(func: Command) -> Command:
-    """One line and a non-zero status for every failure, the stack only with --traceback."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from kg.store import StoreError
-        from kg.views.network import ViewError
-        try:
-            return func(args)
-        except (KeyboardInterrupt, BrokenPipeError):
-            raise
-        except (ViewError, StoreError) as exc:
-            if getattr(args, "traceback", False):
-                raise
-            print(f"kg: error: {exc}", file=sys.stderr)
-            return 1
-        except OSError as exc:
-            if getattr(args, "traceback", False):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 1
-        except Exception as exc:
-            if getattr(args, "traceback", False):
-                raise
-            msg = " ".join(str(exc).split()) or type(exc).__name__
-            print(f"kg: error: {type(exc).__name__}: {msg}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-@_guard
+@guard
 def cmd_viz(args: argparse.Namespace) -> int:
     from kg.views.html import write_view
 
@@ -63,7 +29,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
+@guard
 def cmd_stats(args: argparse.Namespace) -> int:
     from kg.views.analytics import format_stats, graph_stats
     from kg.views.network import load_network
@@ -76,7 +42,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
+@guard
 def cmd_path(args: argparse.Namespace) -> int:
     from kg.views.analytics import find_path, format_path
     from kg.views.network import load_network
@@ -89,18 +55,12 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_arg(p: argparse.ArgumentParser) -> None:
-    from kg.store import DEFAULT_STORE
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
-                   help=f"graph store directory (default {DEFAULT_STORE})")
-
-
 def register(sub: Any) -> None:
     """Add viz, stats and path to kg's subparsers (``sub`` is argparse's subparsers action)."""
     from kg.views.html import DEFAULT_OUTPUT, MAX_NODES, PHYSICS_LIMIT
 
     v = sub.add_parser("viz", help="write an interactive HTML view of the graph (works offline)")
-    _store_arg(v)
+    store_arg(v)
     v.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="FILE", help=f"default {DEFAULT_OUTPUT}")
     v.add_argument("--focus", action="append", metavar="NAME",
                    help="draw only the neighbourhood of this person, organisation or event (name or alias, "
@@ -122,7 +82,7 @@ def register(sub: Any) -> None:
     v.set_defaults(func=cmd_viz)
 
     s = sub.add_parser("stats", help="counts by type and predicate, most central people and organisations, components")
-    _store_arg(s)
+    store_arg(s)
     s.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.set_defaults(func=cmd_stats)
@@ -130,7 +90,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("path", help="how two entities are connected, each hop with its evidence sentence")
     p.add_argument("a", help="a name or alias")
     p.add_argument("b", help="another name or alias")
-    _store_arg(p)
+    store_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_path)
 
