@@ -38,12 +38,6 @@ class SuffixSet:
                 return s[-n:]
         return None
 
-    def longest_prefix(self, s: str) -> str | None:
-        for n in self.lengths:
-            if n <= len(s) and s[:n] in self.words:
-                return s[:n]
-        return None
-
     def __contains__(self, s: object) -> bool:
         return s in self.words
 

@@ -9,12 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("Person", "Organization", "Alliance", "Event", "Place", "Work")
-PREDICATES = (
-    "attended", "spokeAt", "hosted", "organized", "presented", "awarded",
-    "founded", "memberOf", "represents", "partOf", "heldAt", "heldOn",
-)
-
 
 @dataclass(frozen=True)
 class Article:

@@ -131,20 +131,20 @@ def test_award_and_membership() -> None:
 
 
 def test_every_fact_points_back_to_its_sentence() -> None:
-    text = "云溪科技学院党委书记冉启明出席云溪产教融合研讨会。研讨会由冉启明主持。"
-    g = extract(text, id="t")
-    for e in g.entities:
-        for ev in e.evidence:
-            assert text[ev.start : ev.end] in (e.name, *e.aliases)
-            assert ev.sentence in text
-    for r in g.relations:
-        assert r.evidence is not None and r.evidence.sentence in text
-    appointed = extract("临江工程学院校长濮子衡当选联盟首任理事长。", id="t")
-    for p in [*g.posts, *appointed.posts]:
-        assert p.evidence is not None and p.evidence.start < p.evidence.end
-        assert p.person in appointed.article.text[p.evidence.start : p.evidence.end] or \
-            p.person in text[p.evidence.start : p.evidence.end]
-    hosted = next(r for r in g.relations if r.p == "hosted")
+    texts = ["云溪科技学院党委书记冉启明出席云溪产教融合研讨会。研讨会由冉启明主持。",
+             "临江工程学院校长濮子衡当选联盟首任理事长。"]
+    for text in texts:
+        g = extract(text, id="t")
+        spans = [(ev, (e.name, *e.aliases)) for e in g.entities for ev in e.evidence]
+        spans += [(p.evidence, (p.person,)) for p in g.posts]
+        spans += [(r.evidence, (r.s,)) for r in g.relations if r.p != "partOf"]
+        assert spans
+        for ev, names in spans:
+            assert ev is not None and 0 <= ev.start < ev.end <= len(text)
+            assert text[ev.start : ev.end] in ev.sentence and ev.sentence in text
+        for e in g.entities:  # an entity's span is exactly one of its names
+            assert all(text[ev.start : ev.end] in (e.name, *e.aliases) for ev in e.evidence)
+    hosted = next(r for r in extract(texts[0], id="t").relations if r.p == "hosted")
     assert hosted.evidence is not None and "主持" in hosted.evidence.sentence
 
 
@@ -274,3 +274,14 @@ def test_chained_organisation_is_part_of_its_parents() -> None:
     assert ("国家文旅部非遗保护司传承发展处", "partOf", "国家文旅部") not in rels
     company = extract("东岚港务集团有限公司董事长邝文渊致辞。", id="t")
     assert not [r for r in company.relations if r.p == "partOf"]
+
+
+def test_dates_complete_to_real_days_and_the_year_before() -> None:
+    from kg.extract.relations import complete_date
+
+    assert complete_date("12月30日上午", "2025-01-03") == "2024-12-30"
+    assert complete_date("9月26日", "2025-09-27") == "2025-09-26"
+    assert complete_date("10月10日", "2025-09-27") == "2025-10-10"
+    assert complete_date("2月30日", "2025-03-01") is None
+    assert complete_date("13月5日", "2025-03-01") is None
+    assert complete_date("9月26日", None) is None

@@ -6,16 +6,21 @@ analyse (sentences, tags) → mentions per sentence → entities (aliases merged
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
-from kg.extract.mentions import Mention, sentence_mentions
+from kg.extract.mentions import BARE_ALLIANCE, Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
-from kg.extract.relations import BARE_ALLIANCE, Ctx, held_on, sentence_relations
+from kg.extract.relations import Ctx, held_on, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
 
 __all__ = ["extract", "extract_article"]
+
+T = TypeVar("T")
 
 
 def extract(text: str, id: str = "article", published: str | None = None, title: str | None = None,
@@ -44,7 +49,8 @@ def extract_article(article: Article) -> ArticleGraph:
     relations = _relations(article, sentences, per_sentence, name_of, school=_school(clusters), post_orgs=post_orgs)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
-    return ArticleGraph(article, entities, _dedupe_posts(posts), _dedupe_relations(relations))
+    posts = _unique(posts, lambda p: (p.person, p.title, p.org))
+    return ArticleGraph(article, entities, posts, _unique(relations, lambda r: (r.s, r.p, r.o)))
 
 
 def _add_parents(entities: list[Entity], relations: list[Relation]) -> None:
@@ -73,8 +79,6 @@ def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
 
 def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: list[Sentence]) -> None:
     """Point each post at an organisation entity, creating one when only the post names it."""
-    from kg.extract.segment import to_simplified
-
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
         if FAMILY[c.type] == "Org":
@@ -137,21 +141,13 @@ def _school(clusters: list[Cluster]) -> str | None:
     return best.name
 
 
-def _dedupe_posts(posts: list[Post]) -> list[Post]:
-    seen, out = set(), []
-    for p in posts:
-        k = (p.person, p.title, p.org)
+def _unique(items: list[T], key: Callable[[T], Hashable]) -> list[T]:
+    """First of each kind, in order: rules may state the same fact twice."""
+    seen: set[Hashable] = set()
+    out = []
+    for x in items:
+        k = key(x)
         if k not in seen:
             seen.add(k)
-            out.append(p)
-    return out
-
-
-def _dedupe_relations(rels: list[Relation]) -> list[Relation]:
-    seen, out = set(), []
-    for r in rels:
-        k = (r.s, r.p, r.o)
-        if k not in seen:
-            seen.add(k)
-            out.append(r)
+            out.append(x)
     return out

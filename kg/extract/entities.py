@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.extract.mentions import Mention
-from kg.extract.segment import Sentence
+from kg.extract.segment import Sentence, to_simplified
 from kg.lexicon import lexicon
 
 FAMILY = {"Person": "Person", "Organization": "Org", "Alliance": "Org", "Event": "Event",
@@ -50,7 +50,8 @@ class Cluster:
         return out
 
     def names_norm(self) -> set[str]:
-        return {m.norm for m in self.mentions} | set(self.extra_aliases)
+        """Every name of the entity in simplified form, aliases added from posts included."""
+        return {m.norm for m in self.mentions} | {to_simplified(a) for a in self.extra_aliases}
 
 
 def is_abbreviation(short: str, full: str) -> bool:

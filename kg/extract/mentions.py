@@ -34,6 +34,9 @@ EVENT_VERBS = frozenset(
     "表彰 就职 宣誓 选举 换届 召开 开展 举办 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
 )
 # Generic heads that are references, not names, when they stand alone.
+# Bare words by which an article refers back to its own alliance or school.
+BARE_ALLIANCE = ("联盟", "大联盟", "该联盟")
+BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
 GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中心 政府 部门 单位 企业 活动 会议 大会 论坛 仪式 "
                     "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县 镇 "
                     "市委 市政府 省委 省政府 区委 区政府 县委 县政府 镇政府 镇党委 市委市政府 省委省政府 市委政府 "
@@ -159,9 +162,7 @@ def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
 
 
 def _mk(typ: str, sent: Sentence, si: int, first: Token, last: Token, rule: str) -> Mention:
-    s, e = first.start, last.end
-    off = sent.start
-    return Mention(typ, s, e, sent.text[s - off : e - off], sent.norm[s - off : e - off], si, rule)
+    return _span(typ, sent, si, first.start, last.end, rule)
 
 
 def _span(typ: str, sent: Sentence, si: int, s: int, e: int, rule: str) -> Mention:

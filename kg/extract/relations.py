@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.mentions import Mention
+from kg.extract.mentions import BARE_ALLIANCE, BARE_SCHOOL, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import title_before
+from kg.ingest.page import iso_date
 from kg.lexicon import lexicon
 from kg.model import Evidence, Relation
 
@@ -28,8 +29,6 @@ CLAUSE_END = "，,；;：:"
 # A pronoun opening a sentence continues the previous sentence's speaker.
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
 # Bare words that refer back to an entity of the article.
-BARE_ALLIANCE = ("联盟", "大联盟", "该联盟")
-BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
 # What may stand before a clause's subject (a date) and between it and its cue (在某地, 共同, 成功).
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(在[^，,。]{0,20})?(共同|联合|成功|隆重|正式|首次|再次|于)*$")
@@ -105,14 +104,25 @@ def _event_after(ctx: Ctx, pos: int) -> str | None:
 
 
 def complete_date(text: str, published: str | None) -> str | None:
+    """The first date in the text, its year completed from the publication date.
+
+    A month and day well after the publication date belong to the year before
+    (12月30日 in an article of 2025-01-03 is 2024-12-30).
+    """
     m = DATE.search(text)
     if m:
-        year = m.group(1) or (published[:4] if published else None)
-        if not year:
+        if m.group(1):
+            return iso_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if not published:
             return None
-        return f"{year}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        pub = published[:10]
+        year = int(pub[:4])
+        found = iso_date(year, int(m.group(2)), int(m.group(3)))
+        if found and len(pub) == 10 and found > pub and int(found[5:7]) - int(pub[5:7]) > 1:
+            found = iso_date(year - 1, int(m.group(2)), int(m.group(3)))
+        return found
     m = YEAR_MONTH.search(text)
-    if m:
+    if m and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{int(m.group(2)):02d}"
     return None
 

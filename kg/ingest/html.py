@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import trafilatura
-
 from kg.ingest.errors import IngestError
 from kg.ingest.page import INDENT, strip_furniture
 
@@ -27,6 +25,8 @@ class HtmlArticle:
 
 def parse_html(html: str, source: str = "<html>") -> HtmlArticle:
     """Main text, title, date and URL of a page; IngestError when it has no article text."""
+    import trafilatura  # heavy (lxml, courlan …): loaded only when an HTML page is read
+
     doc = trafilatura.bare_extraction(
         html,
         with_metadata=True,

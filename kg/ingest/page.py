@@ -24,6 +24,7 @@ normalisation), so character offsets into the body stay meaningful.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 # --- Lines that end the article: nothing after them is the story. -------------
@@ -183,13 +184,23 @@ def _kind(line: str) -> str:
     return "prose" if is_prose(line) else "short"
 
 
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """YYYY-MM-DD for a real calendar day of a plausible news year, else None (no 2025-13-45 in the graph)."""
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def _published(header: list[str]) -> str | None:
     """The first valid date in the header, as YYYY-MM-DD."""
     for line in header:
         for m in DATE.finditer(line):
-            year, month, day = (int(g) for g in m.groups())
-            if 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
+            found = iso_date(*(int(g) for g in m.groups()))
+            if found:
+                return found
     return None
 
 

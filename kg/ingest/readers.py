@@ -13,7 +13,7 @@ from pathlib import Path
 from kg.ingest.decode import DEFAULT_MAX_BYTES, read_text
 from kg.ingest.errors import IngestError
 from kg.ingest.html import parse_html
-from kg.ingest.page import DATE, clean_page
+from kg.ingest.page import DATE, clean_page, iso_date
 from kg.model import Article
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -130,5 +130,4 @@ def _iso_date(value: str | None) -> str | None:
     m = DATE.search(value)
     if not m:
         return None
-    year, month, day = (int(g) for g in m.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return iso_date(*(int(g) for g in m.groups()))
