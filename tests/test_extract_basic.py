@@ -142,6 +142,7 @@ def test_every_fact_points_back_to_its_sentence() -> None:
         for ev, names in spans:
             assert ev is not None and 0 <= ev.start < ev.end <= len(text)
             assert text[ev.start : ev.end] in ev.sentence and ev.sentence in text
+            assert any(n in ev.sentence for n in names)
         for e in g.entities:  # an entity's span is exactly one of its names
             assert all(text[ev.start : ev.end] in (e.name, *e.aliases) for ev in e.evidence)
     hosted = next(r for r in extract(texts[0], id="t").relations if r.p == "hosted")
@@ -285,3 +286,14 @@ def test_dates_complete_to_real_days_and_the_year_before() -> None:
     assert complete_date("2月30日", "2025-03-01") is None
     assert complete_date("13月5日", "2025-03-01") is None
     assert complete_date("9月26日", None) is None
+
+
+def test_bare_class_words_stand_for_the_article_s_own_organisation() -> None:
+    text = ("澜江医科大学与澜江市人民医院临床教学基地揭牌仪式举行。学校党委副书记、校长贲立言，"
+            "澜江市人民医院党委书记訾南星出席仪式。訾南星代表医院表示，将全力做好带教工作。")
+    g = extract(text, id="t")
+    assert ("贲立言", "校长", "澜江医科大学") in _posts(g)
+    assert ("訾南星", "represents", "澜江市人民医院") in _rels(g)
+    assert not [e for e in g.entities if e.name in ("学校", "医院")]
+    several = extract("北京大学教授甲乙丙、清华大学教授丁戊己出席。学校党委书记庚辛出席。", id="t")
+    assert not [p for p in several.posts if p.person == "庚辛" and p.org]

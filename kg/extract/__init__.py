@@ -11,9 +11,9 @@ from typing import TypeVar
 
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
-from kg.extract.mentions import BARE_ALLIANCE, Mention, sentence_mentions
+from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
 from kg.extract.posts import sentence_posts
-from kg.extract.relations import Ctx, held_on, sentence_relations
+from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -46,7 +46,7 @@ def extract_article(article: Article) -> ArticleGraph:
     for p in posts:
         if p.org:
             post_orgs.setdefault(p.person, []).append(p.org)
-    relations = _relations(article, sentences, per_sentence, name_of, school=_school(clusters), post_orgs=post_orgs)
+    relations = _relations(article, sentences, per_sentence, name_of, orgs=_org_names(clusters), post_orgs=post_orgs)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
     posts = _unique(posts, lambda p: (p.person, p.title, p.org))
@@ -87,9 +87,13 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
     for p in posts:
         if not p.org:
             continue
-        if p.org in BARE_ALLIANCE:  # 联盟理事长: the alliance the article is about (named most often)
+        word = to_simplified(p.org)
+        if word in BARE_ALLIANCE:  # 联盟理事长: the alliance the article is about (named most often)
             alliances = [c for c in clusters if c.type == "Alliance"]
             p.org = max(alliances, key=lambda c: len(c.mentions)).name if alliances else None
+            continue
+        if word in CLASS_REFERENCES:  # 学校党委书记: the article's school, when it names only one
+            p.org = resolve_class_word(word, [], _org_names(clusters), None)
             continue
         if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
             towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}
@@ -107,7 +111,7 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
 
 
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
-               name_of: dict[int, str], school: str | None, post_orgs: dict[str, list[str]]) -> list[Relation]:
+               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]]) -> list[Relation]:
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
     main = events[0] if events else None
     main_name = name_of[id(main)] if main else None
@@ -117,7 +121,7 @@ def _relations(article: Article, sentences: list[Sentence], per_sentence: list[l
     last_alliance = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
-        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, school, post_orgs,
+        ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, orgs, post_orgs,
                   event_names)
         found, speaker = sentence_relations(ctx, speaker)
         rels.extend(found)
@@ -132,13 +136,10 @@ def _relations(article: Article, sentences: list[Sentence], per_sentence: list[l
     return rels
 
 
-def _school(clusters: list[Cluster]) -> str | None:
-    """The article's school, when it names exactly one: what 学校/我校 refers to."""
-    schools = [c for c in clusters if FAMILY[c.type] == "Org" and c.norm.endswith(("学院", "大学", "学校"))]
-    if not schools:
-        return None
-    best = max(schools, key=lambda c: len(c.mentions))
-    return best.name
+def _org_names(clusters: list[Cluster]) -> list[str]:
+    """The article's organisations, most mentioned first: what a bare 学校 or 医院 may stand for."""
+    orgs = sorted((c for c in clusters if FAMILY[c.type] == "Org"), key=lambda c: -len(c.mentions))
+    return [c.name for c in orgs]
 
 
 def _unique(items: list[T], key: Callable[[T], Hashable]) -> list[T]:

@@ -34,14 +34,22 @@ EVENT_VERBS = frozenset(
     "表彰 就职 宣誓 选举 换届 召开 开展 举办 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
 )
 # Generic heads that are references, not names, when they stand alone.
-# Bare words by which an article refers back to its own alliance or school.
+# Bare words by which an article refers back to one of its own organisations (联盟, 学校, 医院 …),
+# with the endings of the names they can stand for.
 BARE_ALLIANCE = ("联盟", "大联盟", "该联盟")
-BARE_SCHOOL = ("学校", "我校", "该校", "学院", "本校", "校")
+_SCHOOL = ("学校", "学院", "大学")
+CLASS_REFERENCES: dict[str, tuple[str, ...]] = {
+    **{w: ("联盟",) for w in BARE_ALLIANCE},
+    **{w: _SCHOOL for w in ("学校", "我校", "该校", "本校", "校")},
+    "学院": ("学院",), "大学": ("大学",), "医院": ("医院",), "公司": ("公司",), "集团": ("集团", "公司"),
+    "协会": ("协会",), "学会": ("学会",), "商会": ("商会",), "银行": ("银行",), "市政府": ("市政府", "市人民政府"),
+    "区政府": ("区政府", "区人民政府"), "县政府": ("县政府", "县人民政府"), "研究院": ("研究院",),
+}
 GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中心 政府 部门 单位 企业 活动 会议 大会 论坛 仪式 "
                     "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县 镇 "
                     "市委 市政府 省委 省政府 区委 区政府 县委 县政府 镇政府 镇党委 市委市政府 省委省政府 市委政府 "
                     "人大 人大常委会 常委会 政协 工商联 党委 党组 相关部门 有关部门 职能部门 产业学院 二级学院 "
-                    "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部".split())
+                    "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部 医院 研究院 银行 商会".split())
 
 
 # Venues (hotels, halls, conference centres): where events are held, places not organisations.

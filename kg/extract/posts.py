@@ -8,7 +8,7 @@ before it in the same 、-list ("某学院党委书记甲、校长乙").
 
 from __future__ import annotations
 
-from kg.extract.mentions import BARE_ALLIANCE, GENERIC
+from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import TitleSpan, org_span
 from kg.model import Evidence, Post
@@ -21,8 +21,8 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
     org = sent.text[span[0] - sent.start : span[1] - sent.start]
     if org.startswith(("原", "時任", "时任")) and len(org) >= 4:  # 原某局局长: a former post, same org
         org = org[2:] if org[0] in "時时" else org[1:]
-    if (len(org) == 1 and org in REGION_WORDS) or to_simplified(org) in BARE_ALLIANCE:
-        return org  # 镇党委书记, 联盟理事长: the article's own town or alliance, resolved once all names are known
+    if (len(org) == 1 and org in REGION_WORDS) or to_simplified(org) in CLASS_REFERENCES:
+        return org  # 镇党委书记, 学校党委书记: the article's own town or school, resolved once all names are known
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.mentions import BARE_ALLIANCE, BARE_SCHOOL, Mention
+from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import title_before
 from kg.ingest.page import iso_date
@@ -49,7 +49,7 @@ class Ctx:
     main_event: str | None
     published: str | None
     last_alliance: str | None
-    school: str | None
+    orgs: list[str]  # every organisation the article names, most mentioned first
     post_orgs: dict[str, list[str]]  # person -> organisations of their posts in this article
     events: list[str]  # every event of the article, in order of first mention
 
@@ -285,14 +285,23 @@ def _holds_post(ctx: Ctx, o: Mention) -> bool:
 
 
 def _bare_reference(ctx: Ctx, rest: str, person: str) -> str | None:
-    """学校/联盟 standing alone: the speaker's own school or alliance, else the article's."""
-    if rest.startswith(BARE_ALLIANCE):
-        own = [o for o in ctx.post_orgs.get(person, []) if o.endswith("联盟")]
-        return own[0] if own else ctx.last_alliance
-    if rest.startswith(BARE_SCHOOL):
-        own = [o for o in ctx.post_orgs.get(person, []) if o.endswith(("学院", "大学", "学校", "學院", "學校"))]
-        return own[0] if own else ctx.school
-    return None
+    """学校/联盟/医院 standing alone: the speaker's own such organisation, else the article's only one."""
+    word = next((w for w in sorted(CLASS_REFERENCES, key=len, reverse=True) if rest.startswith(w)), None)
+    if word is None:
+        return None
+    return resolve_class_word(word, ctx.post_orgs.get(person, []), ctx.orgs, ctx.last_alliance)
+
+
+def resolve_class_word(word: str, own: list[str], named: list[str], last_alliance: str | None) -> str | None:
+    """The organisation a class word stands for: one's own, the alliance just named, or the only one named."""
+    endings = CLASS_REFERENCES[word]
+    mine = [o for o in own if to_simplified(o).endswith(endings)]
+    if mine:
+        return mine[0]
+    if word in BARE_ALLIANCE and last_alliance:
+        return last_alliance
+    candidates = list(dict.fromkeys(o for o in named if to_simplified(o).endswith(endings)))
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def held_on(sentences: list[Sentence], main_event_sent: int | None, published: str | None) -> str | None:

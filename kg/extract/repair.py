@@ -19,6 +19,10 @@ def _piece(t: Token, a: int, b: int, tag: str) -> Token:
 
 def split_org(t: Token) -> list[Token]:
     n = t.norm
+    # NAME 代表 ORG inside one word (某某代表医院/ORG): a person speaking for an organisation
+    k = n.find("代表")
+    if k in (2, 3) and is_plausible_name(n[:k], False) and len(n) - k - 2 >= 2:
+        return [_piece(t, 0, k, "PER"), _piece(t, k, k + 2, "v"), _piece(t, k + 2, len(n), "ORG")]
     # ORG TITLE NAME inside one word
     for k in range(len(n) - 2, 1, -1):
         rest = n[k:]
