@@ -22,14 +22,16 @@ Only the standard library's urllib: Basic and Digest authentication (Virtuoso's
 
 from __future__ import annotations
 
+import errno
 import html
 import os
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,10 +92,26 @@ class _Graph:
 
 
 class _HttpFailure(Exception):
-    def __init__(self, status: int | None, message: str, retry: bool) -> None:
+    """A request that failed after its retries; ``unreachable``: nothing answers at that address at all."""
+
+    def __init__(self, status: int | None, message: str, retry: bool, unreachable: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.retry = retry
+        self.unreachable = unreachable
+
+
+# refused, no route, unknown host: the next graph would fail the same way. A timeout or a reset is not here:
+# the store is there, this one request was too slow or cut off, and the next graph may well go through.
+_UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH,
+                       getattr(errno, "EHOSTDOWN", errno.EHOSTUNREACH)}
+
+
+def _is_unreachable(exc: BaseException | str) -> bool:
+    """Whether a connection error means that nothing can be reached at the target (vs. one failed request)."""
+    if isinstance(exc, (ConnectionRefusedError, socket.gaierror)):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, TimeoutError) and exc.errno in _UNREACHABLE_ERRNOS
 
 
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
@@ -149,29 +167,36 @@ class _Client:
             raise _HttpFailure(exc.code, _message(exc.read()) or exc.reason, exc.code in RETRY_STATUSES) from exc
         except urllib.error.URLError as exc:
             reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
-            raise _HttpFailure(None, f"cannot reach {url.split('?')[0]}: {reason}", True) from exc
-        except (OSError, ValueError) as exc:  # timeouts, resets, a URL urllib cannot use
-            raise _HttpFailure(None, f"{url.split('?')[0]}: {type(exc).__name__}: {exc}", True) from exc
+            raise _HttpFailure(None, f"cannot reach {url.split('?')[0]}: {reason}", True,
+                               _is_unreachable(exc.reason)) from exc
+        except (OSError, ValueError) as exc:  # timeouts while reading, resets, a URL urllib cannot use
+            raise _HttpFailure(None, f"{url.split('?')[0]}: {type(exc).__name__}: {exc}", True,
+                               _is_unreachable(exc)) from exc
 
 
-def _graphs(store: GraphStore, metadata_graph: str | None) -> Iterator[_Graph]:
-    """Article graphs in article order, then the metadata (default) graph; each as N-Triples lines."""
+def _graph_names(store: GraphStore, metadata_graph: str | None) -> list[tuple[str, str | None, Any]]:
+    """What will be pushed, without the triples: (target graph IRI, article id, source graph), in push order.
+
+    Article graphs in article order, then the metadata (default) graph if it
+    has anything. Cheap, so the progress line knows the total up front while
+    the triples themselves are read one graph at a time (``_graphs``).
+    """
     ids = store.article_graphs()
     named = sorted((g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode)),
                    key=lambda g: (ids.get(g, "\uffff"), g))
+    out: list[tuple[str, str | None, Any]] = [(g, ids.get(g), ox.NamedNode(g)) for g in named]
+    if metadata_graph and next(iter(store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        out.append((metadata_graph, None, ox.DefaultGraph()))
+    return out
 
-    def lines(graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
+
+def _graphs(store: GraphStore, names: list[tuple[str, str | None, Any]]) -> Iterator[_Graph]:
+    """Each graph of ``names`` as N-Triples lines, read when its turn comes: one graph (or batch) in memory."""
+    for iri, article, source in names:
         triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in store.store.quads_for_pattern(None, None, None, graph)]
+                   for q in store.store.quads_for_pattern(None, None, None, source)]
         data = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-        return [ln for ln in data.split(b"\n") if ln.strip()]
-
-    for g in named:
-        yield _Graph(g, ids.get(g), lines(ox.NamedNode(g)))
-    if metadata_graph:
-        meta = lines(ox.DefaultGraph())
-        if meta:
-            yield _Graph(metadata_graph, None, meta)
+        yield _Graph(iri, article, [ln for ln in data.split(b"\n") if ln.strip()])
 
 
 def _chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
@@ -188,18 +213,29 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
     Update URL); one of them is needed. ``batch`` graphs go in one SPARQL Update
     request (the Graph Store Protocol takes one graph per request). A graph over
     MAX_TRIPLES_PER_REQUEST triples is sent as a replace followed by appends.
-    If the target stops answering (no response after the retries), the graphs
-    not yet sent are reported as not attempted rather than tried one by one.
+    Graphs are read from the store as they are sent, not all at once.
+
+    If the target cannot be reached at all (connection refused, no route, an
+    unknown host name, after the retries), the graphs not yet sent are reported
+    as not attempted rather than tried one by one. A timeout or a reset
+    connection fails only the graph (or batch) it happened to: the store is
+    there, and the next graph may go through.
     """
     if not endpoint and not graph_store:
         raise PushError("give a SPARQL Update endpoint or a Graph Store Protocol URL")
     target = graph_store or endpoint or ""
-    if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
+    try:
+        parts = urllib.parse.urlsplit(target)
+        _ = parts.port  # parsed now, so "http://host:99999/" is refused here rather than once per graph
+    except ValueError as exc:
+        raise PushError(f"not a valid URL: {target!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PushError(f"not an http(s) URL: {target!r}")
     gs = store if isinstance(store, GraphStore) else GraphStore.open_existing(Path(store))
     t0 = time.monotonic()
-    graphs = list(_graphs(gs, metadata_graph))
-    report = PushReport(target=target, graphs=len(graphs))
+    names = _graph_names(gs, metadata_graph)
+    graphs = _graphs(gs, names)
+    report = PushReport(target=target, graphs=len(names))
     client = _Client(target, user, password, retries, backoff, timeout)
     done = 0
 
@@ -207,7 +243,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
         nonlocal done
         done += n
         if progress:
-            progress(done, len(graphs), len(report.failures))
+            progress(done, len(names), len(report.failures))
 
     unreachable: _HttpFailure | None = None
     if graph_store:
@@ -225,7 +261,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
                 report.triples += len(g.ntriples)
             except _HttpFailure as exc:
                 report.failures.append(PushFailure(g.iri, g.article, exc.status, str(exc)))
-                if exc.status is None:
+                if exc.unreachable:
                     unreachable = exc
             tick(1)
     else:
@@ -241,8 +277,9 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
                 report.pushed += len(group)
                 report.triples += sum(len(g.ntriples) for g in group)
             except _HttpFailure as exc:
-                if exc.status is None:
-                    unreachable = exc
+                if exc.status is None:  # no answer: unreachable (stop), or a timeout/reset (this batch only)
+                    if exc.unreachable:
+                        unreachable = exc
                     report.failures += [PushFailure(g.iri, g.article, None, str(exc)) for g in group]
                 elif len(group) == 1:
                     report.failures.append(PushFailure(group[0].iri, group[0].article, exc.status, str(exc)))
@@ -260,7 +297,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
     return report
 
 
-def _batches(graphs: list[_Graph], batch: int) -> Iterator[list[_Graph]]:
+def _batches(graphs: Iterable[_Graph], batch: int) -> Iterator[list[_Graph]]:
     """Up to ``batch`` graphs per request, fewer when their triples would exceed MAX_TRIPLES_PER_REQUEST."""
     group: list[_Graph] = []
     size = 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import ipaddress
 import json
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -424,10 +426,14 @@ class WorkerPool:
         self.closed = False
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._spawn() for _ in range(max(1, size))]
-        for w in workers:
-            w.wait_ready(60)
-            self.idle.put(w)
+        try:
+            workers = [self._spawn() for _ in range(max(1, size))]
+            for w in workers:
+                w.wait_ready(60)
+                self.idle.put(w)
+        except BaseException:  # a worker that could not start, or Ctrl-C: no process outlives the failed pool
+            self.close()
+            raise
 
     def _spawn(self) -> _Worker:
         w = _Worker(self.ctx, self.store_path, self.prefixes)
@@ -436,7 +442,12 @@ class WorkerPool:
         return w
 
     def _replace(self, dead: _Worker) -> None:
-        """Kill ``dead`` and start a successor in the background, so the request that timed out answers at once."""
+        """Kill ``dead`` and start a successor in the background, so the request that timed out answers at once.
+
+        The successor can finish starting after close(): it then finds the pool
+        closed (checked under the lock close() takes) and is killed, rather than
+        joining a pool nobody will close again.
+        """
         with self._lock:
             self._all.discard(dead)
         dead.kill()
@@ -444,15 +455,23 @@ class WorkerPool:
             return
 
         def start() -> None:
+            if self.closed:
+                return
             try:
                 w = self._spawn()
                 w.wait_ready(60)
-            except Exception as exc:  # keep serving with fewer workers; say so
-                print(f"kg: warning: could not restart a query worker: {exc}", file=sys.stderr)
+            except Exception as exc:  # keep serving with fewer workers; say so (unless close() killed it)
+                if not self.closed:
+                    print(f"kg: warning: could not restart a query worker: {exc}", file=sys.stderr)
                 return
-            self.idle.put(w)
+            with self._lock:
+                if not self.closed:
+                    self.idle.put(w)
+                    return
+                self._all.discard(w)
+            w.kill()
 
-        threading.Thread(target=start, daemon=True).start()
+        threading.Thread(target=start, daemon=True, name="kg-serve-restart").start()
 
     def run(self, job: Job) -> Reply:
         """Answer ``job`` within the time limit, or raise ServeError(503)."""
@@ -475,8 +494,9 @@ class WorkerPool:
         return reply
 
     def close(self) -> None:
-        self.closed = True
+        """Stop every worker: politely (None), then killed after a second. Safe to call twice."""
         with self._lock:
+            self.closed = True
             workers = list(self._all)
             self._all.clear()
         for w in workers:
@@ -552,11 +572,115 @@ class ServeConfig:
     quiet: bool = False
 
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a Host header value or a --host address, with or without a port) names this machine.
+
+    Parsed, not prefix-matched: "127.attacker.example" is a DNS name the
+    attacker controls (the rebinding attack this check exists for), so only
+    "localhost" and literal loopback addresses (127.0.0.0/8, ::1) pass.
+    """
+    h = host.strip().lower()
+    if h.startswith("["):  # [::1] or [::1]:8000
+        name, sep, rest = h[1:].partition("]")
+        if not sep or not re.fullmatch(r"(?::\d*)?", rest):
+            return False
+    elif h.count(":") == 1:  # name:port or 1.2.3.4:port
+        name, _, port = h.partition(":")
+        if not re.fullmatch(r"\d*", port):
+            return False
+    else:  # a name, an IPv4 address, or a bare IPv6 address as --host takes it (::1)
+        name = h
+    name = name[:-1] if name.endswith(".") else name  # "localhost." is the same name, fully qualified
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
-def _is_loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")
+def store_stamp(path: Path) -> int:
+    """When the store last changed: the latest mtime (ns) of the directory and its files.
+
+    A rebuild writes new RocksDB files (SST, log, MANIFEST) and a read-only
+    open writes none, so the stamp moves when the data may have changed and
+    only then; a stat per file (a few dozen) costs far less than a page build.
+    """
+    latest = path.stat().st_mtime_ns
+    with os.scandir(path) as entries:
+        for e in entries:
+            with contextlib.suppress(OSError):  # a file a compaction deleted meanwhile
+                latest = max(latest, e.stat().st_mtime_ns)
+    return latest
+
+
+@dataclass
+class _ViewBuild:
+    """One build of the graph view, for the store as it was at ``stamp``."""
+
+    stamp: int
+    path: Path
+    done: threading.Event = field(default_factory=threading.Event)
+    error: str | None = None
+
+
+class ViewCache:
+    """The graph view page (what `kg viz` writes), rebuilt when the store changes, built off the request threads.
+
+    Why this shape: write_view loads the whole graph and lays it out, which
+    takes seconds on a big store. The build runs on a thread of its own; a
+    request waits for it on an Event, at most ``wait`` seconds, and then gets a
+    503 with Retry-After while the build goes on. No lock is held while
+    building, so queries and other pages are never held up, and a second
+    request for the page joins the running build instead of starting another.
+    The page is keyed on ``store_stamp``: after a `kg build` into the served
+    store the next request builds a fresh page (a page of the old data is not
+    served, it would show a graph that no longer exists). Superseded pages stay
+    in the cache directory until the server closes, since a request may still
+    be reading one.
+    """
+
+    def __init__(self, store: Path, cache_dir: Path) -> None:
+        self.store = store
+        self.cache_dir = cache_dir
+        self.closed = False
+        self._lock = threading.Lock()  # guards the fields below; never held while a page is built
+        self._builds = 0
+        self._current: _ViewBuild | None = None
+
+    def start(self) -> _ViewBuild:
+        """The build for the store as it is now: the finished or running one, else a new one (also after a failure)."""
+        stamp = store_stamp(self.store)
+        with self._lock:
+            b = self._current
+            if b is not None and b.stamp == stamp and not (b.done.is_set() and b.error is not None):
+                return b
+            self._builds += 1
+            b = self._current = _ViewBuild(stamp, self.cache_dir / f"graph-{self._builds}.html")
+        threading.Thread(target=self._build, args=(b,), daemon=True, name="kg-serve-view").start()
+        return b
+
+    def _build(self, b: _ViewBuild) -> None:
+        try:
+            from kg.views import write_view
+
+            write_view(self.store, b.path)
+        except Exception as exc:
+            b.error = " ".join(str(exc).split()) or type(exc).__name__
+        finally:
+            b.done.set()
+            if self.closed:  # the server closed while this ran: whatever it wrote goes too
+                shutil.rmtree(self.cache_dir, ignore_errors=True)
+
+    def page(self, wait: float) -> Path:
+        """The current page's file; ServeError(503) if it is not ready within ``wait`` s, RuntimeError if it failed."""
+        b = self.start()
+        if not b.done.wait(wait):
+            raise ServeError(503, "the graph view is still being generated (a large graph takes a while); "
+                             "try again in a few seconds", {"Retry-After": "5"})
+        if b.error is not None:
+            raise RuntimeError(b.error)
+        return b.path
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -564,6 +688,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    view_wait = 30.0  # seconds a request for the graph view waits for a build before it gets a 503
 
     def __init__(self, config: ServeConfig) -> None:
         from kg.store import GraphStore
@@ -573,14 +698,18 @@ class SparqlServer(ThreadingHTTPServer):
         self.config = config
         self.prefixes = dict(PREFIXES)
         self.pool = WorkerPool(config.store, self.prefixes, config.workers, config.timeout)
-        self.cache_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        self._view_lock = threading.Lock()
-        self._view: Path | None = None
+        cache_dir: Path | None = None
         try:
+            cache_dir = self.cache_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+            self.view = ViewCache(config.store, cache_dir)
+            if ":" in config.host:  # an IPv6 address (--host ::1); the server class defaults to IPv4
+                self.address_family = socket.AF_INET6
             super().__init__((config.host, config.port), SparqlHandler)
-        except OSError:
+        except BaseException:  # no temp dir, Ctrl-C, anything: the workers must not outlive a server never served
+            # (a failed bind is also cleaned up by TCPServer itself, through server_close)
             self.pool.close()
-            shutil.rmtree(self.cache_dir, ignore_errors=True)
+            if cache_dir is not None:
+                shutil.rmtree(cache_dir, ignore_errors=True)
             raise
 
     @property
@@ -589,20 +718,18 @@ class SparqlServer(ThreadingHTTPServer):
         host = f"[{host}]" if ":" in str(host) else host
         return f"http://{host}:{port}"
 
-    def view_page(self) -> Path:
-        """The graph view (kg.views.write_view), written once into the cache dir on first request."""
-        with self._view_lock:
-            if self._view is None:
-                from kg.views import write_view
+    def prepare_view(self) -> None:
+        """Start building the graph view now, so the first visitor of / does not wait for it (serve() calls this)."""
+        self.view.start()
 
-                out = self.cache_dir / "graph.html"
-                write_view(self.config.store, out)
-                self._view = out
-            return self._view
+    def view_page(self) -> Path:
+        """The graph view for the store as it is now (see ViewCache); ServeError(503) while it is being built."""
+        return self.view.page(self.view_wait)
 
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+        self.view.closed = True
         shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
@@ -640,11 +767,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _check_host(self) -> None:
         """On a loopback bind, a Host header naming another host is a DNS-rebinding page: refuse it."""
-        if not _is_loopback(self.server.config.host):
+        if not is_loopback(self.server.config.host):
             return
-        host = (self.headers.get("Host") or "").strip().lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if host and not _is_loopback(name):
+        host = (self.headers.get("Host") or "").strip()
+        if host and not is_loopback(host):
             raise ServeError(403, f"Host {host!r} is not this loopback server (start with --host to serve others)")
 
     def _route(self, method: str) -> None:
@@ -709,6 +835,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         try:
             page = self.server.view_page()
+        except ServeError:
+            raise
         except Exception as exc:
             msg = " ".join(str(exc).split()) or type(exc).__name__
             body = error_page("graph view unavailable", msg).encode("utf-8")
@@ -791,16 +919,23 @@ def _terminate(signum: int, frame: Any) -> None:
 def serve(config: ServeConfig, ready: Callable[[SparqlServer], None] | None = None) -> None:
     """Serve until interrupted; ``ready`` is called once the socket is bound (the CLI prints the URLs there)."""
     server = make_server(config)
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM (systemd, docker stop, CI) ends the loop like Ctrl-C, so workers and the cache dir are cleaned up
-        signal.signal(signal.SIGTERM, _terminate)
+    previous: Any = None
+    installed = threading.current_thread() is threading.main_thread()
+    if installed:
+        # SIGTERM (systemd, docker stop, CI) ends the loop like Ctrl-C, so workers and the cache dir are cleaned up;
+        # the caller's handler comes back afterwards (serve() may be one step of a longer program, or a test)
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        server.prepare_view()
         if ready:
             ready(server)
         server.serve_forever()
     finally:
         server.server_close()
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Job", "ServeConfig", "ServeError", "SparqlServer", "WorkerPool",
-           "accept_with_format", "execute", "make_server", "negotiate", "parse_accept", "query_page", "serve"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Job", "ServeConfig", "ServeError", "SparqlServer", "ViewCache",
+           "WorkerPool", "accept_with_format", "execute", "is_loopback", "make_server", "negotiate", "parse_accept",
+           "query_page", "serve", "store_stamp"]

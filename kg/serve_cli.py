@@ -20,12 +20,12 @@ from kg.cli_common import Progress, guard, port, store_arg
 
 @guard
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.serve import ServeConfig, SparqlServer, serve
+    from kg.serve import ServeConfig, SparqlServer, is_loopback, serve
 
     cfg = ServeConfig(store=Path(args.store), host=args.host, port=args.port, timeout=args.timeout,
                       max_rows=args.max_rows, max_bytes=args.max_bytes, max_query_bytes=args.max_query_bytes,
                       workers=args.workers, cors=args.cors, quiet=args.quiet)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if not is_loopback(args.host):
         print(f"kg: warning: listening on {args.host}: anyone who can reach this machine can read the graph",
               file=sys.stderr)
 

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
-from kg.push import METADATA_GRAPH, push_store
+from kg.push import METADATA_GRAPH, PushError, push_store
 from kg.query import bind_params, load_named
 from kg.store import GraphStore
 from kg.vocab import KGR_NS, PREFIXES
@@ -277,3 +278,92 @@ def test_retries_then_names_the_graph_the_store_refuses(sample_store: Path) -> N
     assert "article signing (graph <" in str(report.failures[0]) and "HTTP 400" in str(report.failures[0])
     assert report.pushed == report.graphs - 1
     assert seen[-1] == (report.graphs, report.graphs, 1)
+
+
+def test_malformed_url_is_a_push_error_and_one_line(sample_store: Path) -> None:
+    with pytest.raises(PushError, match=r"not a valid URL: 'http://\[bad/sparql'"):
+        push_store(sample_store, "http://[bad/sparql")
+    with pytest.raises(PushError, match="not a valid URL"):
+        push_store(sample_store, "http://127.0.0.1:99999/sparql")
+    out = subprocess.run([sys.executable, "-m", "kg", "push", "--store", str(sample_store), "--endpoint",
+                          "http://[bad/sparql"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == ["kg: error: not a valid URL: 'http://[bad/sparql' (Invalid IPv6 URL)"]
+
+
+class _SlowOnce(BaseHTTPRequestHandler):
+    """A store that accepts everything, but answers the first request naming ``slow`` only after ``delay`` s."""
+
+    calls: list[tuple[str, bytes]] = []
+    slow = b""
+    delay = 1.0
+    slowed = False
+    read_before_first: int | None = None  # graphs read from the store when the first request arrived
+
+    def _answer(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if not self.calls:
+            type(self).read_before_first = len(_read)
+        self.calls.append((self.path, body))
+        if self.slow in self.path.encode() + body and not _SlowOnce.slowed:
+            _SlowOnce.slowed = True
+            time.sleep(self.delay)  # the client has given up by now
+        try:
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except OSError:
+            pass
+
+    do_PUT = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+_read: list[int] = []  # one entry per graph serialised by kg.push, to see that graphs are read as they are sent
+
+
+@pytest.fixture
+def slow_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Base URL of a _SlowOnce stub; ``ox.serialize`` counted in ``_read`` while it runs."""
+    real = ox.serialize
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        _read.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ox, "serialize", counted)
+    _read.clear()
+    _SlowOnce.calls, _SlowOnce.slowed, _SlowOnce.read_before_first = [], False, None
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _SlowOnce)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_a_timeout_fails_only_that_graph(sample_store: Path, slow_store: str) -> None:
+    """No answer in time is not "target unreachable": the graphs after it are still sent (and read one by one)."""
+    ids = {a: g for g, a in GraphStore.open_existing(sample_store).article_graphs().items()}
+    _SlowOnce.slow = urllib.parse.urlencode({"graph": ids["signing"]}).encode()
+    report = push_store(sample_store, f"{slow_store}/update", f"{slow_store}/data", retries=0, timeout=0.3)
+    assert [(f.article, f.status) for f in report.failures] == [("signing", None)]
+    assert "timed out" in report.failures[0].message
+    assert report.pushed == report.graphs - 1 and len(_SlowOnce.calls) == report.graphs
+    assert _SlowOnce.read_before_first == 1  # streamed: the first graph goes out before the others are read
+
+
+def test_a_timeout_is_retried_and_fails_only_its_batch(sample_store: Path, slow_store: str) -> None:
+    ids = {a: g for g, a in GraphStore.open_existing(sample_store).article_graphs().items()}
+    _SlowOnce.slow = f"DROP SILENT GRAPH <{ids['signing']}>".encode()
+    report = push_store(sample_store, f"{slow_store}/update", batch=2, retries=1, backoff=0.01, timeout=0.3)
+    assert report.ok and report.pushed == report.graphs  # timed out once, then went through on the retry
+    _SlowOnce.calls, _SlowOnce.slowed = [], False
+    report = push_store(sample_store, f"{slow_store}/update", batch=2, retries=0, timeout=0.3)
+    failed = report.failures
+    assert len(failed) == 2 and ids["signing"] in {f.graph for f in failed}  # its batch of two, nothing else
+    assert all(f.status is None and "not attempted" not in f.message for f in failed)
+    assert report.pushed == report.graphs - 2

@@ -8,11 +8,15 @@ a real subprocess. Expected answers come from the embedded store itself.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -20,14 +24,28 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import article, write
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
+import kg.views
 from kg.cli import build_parser
 from kg.query import NamedQuery, load_named
-from kg.serve import Job, ServeConfig, SparqlServer, execute, make_server, query_page
+from kg.serve import (
+    Job,
+    ServeConfig,
+    SparqlServer,
+    WorkerPool,
+    _Worker,
+    execute,
+    is_loopback,
+    make_server,
+    query_page,
+    serve,
+)
 from kg.store import GraphStore
 from kg.vocab import PREFIXES
 
@@ -350,3 +368,191 @@ def test_json_results_are_standard(server: SparqlServer) -> None:
     assert status == 200 and doc["head"]["vars"] == ["x", "y"]
     assert doc["results"]["bindings"][0]["x"] == {"type": "literal", "value": "1",
                                                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+
+
+# ------------------------------------------------------------------ review fixes: Host check, leaks, view, signals
+
+
+@pytest.mark.parametrize(("host", "ok"), [
+    ("127.evil.example", False), ("127.0.0.1.evil.example:8000", False), ("attacker.example", False),
+    ("localhost:8000", True), ("localhost.", True), ("[::1]:8000", True), ("::1", True), ("127.0.0.1", True),
+    ("127.0.0.1:8000", True), ("127.1.2.3", True), ("[::1]evil", False), ("127.0.0.1:evil", False), ("", False),
+])
+def test_loopback_names_are_parsed_not_prefix_matched(host: str, ok: bool) -> None:
+    assert is_loopback(host) is ok
+
+
+def test_rebinding_name_that_starts_with_127_is_refused(server: SparqlServer) -> None:
+    port = server.server_address[1]
+    assert http(f"{server.url}/query", headers={"Host": "127.evil.example"})[0] == 403
+    assert http(f"{server.url}/query", headers={"Host": f"127.evil.example:{port}"})[0] == 403
+    assert http(f"{server.url}/query", headers={"Host": f"localhost:{port}"})[0] == 200
+    assert http(f"{server.url}/query", headers={"Host": f"127.0.0.1:{port}"})[0] == 200
+
+
+def small_config(store: Path, **kw: Any) -> ServeConfig:
+    return ServeConfig(store=store, port=kw.pop("port", 0), timeout=TIMEOUT, workers=kw.pop("workers", 2), quiet=True,
+                       **kw)
+
+
+def live_children() -> set[multiprocessing.Process]:
+    return {p for p in multiprocessing.active_children() if p.is_alive()}
+
+
+def test_port_in_use_leaves_no_worker_running(sample_store: Path) -> None:
+    before = live_children()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(OSError):
+            make_server(small_config(sample_store, port=busy.getsockname()[1]))
+    assert live_children() == before
+
+
+def test_no_temp_dir_leaves_no_worker_running(sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure after the workers started but outside the bind (here: no writable temp dir) stops them too."""
+
+    def no_temp_dir(*args: Any, **kwargs: Any) -> str:
+        raise PermissionError(13, "Permission denied", "/tmp")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_temp_dir)
+    before = live_children()
+    with pytest.raises(PermissionError):
+        make_server(small_config(sample_store))
+    assert live_children() == before
+
+
+def test_ipv6_loopback_host(sample_store: Path) -> None:
+    """--host ::1 binds (it used to fail: the server was IPv4 only), and [::1]:PORT passes the Host check."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    srv = make_server(small_config(sample_store, host="::1", workers=1))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        assert srv.url.startswith("http://[::1]:")
+        assert get(srv, "ASK { ?s ?p ?o }")[0] == 200
+        assert http(f"{srv.url}/query", headers={"Host": "127.evil.example"})[0] == 403
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_pool_whose_second_worker_fails_stops_the_first(sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _Worker.wait_ready
+    calls: list[int] = []
+
+    def wait_ready(self: _Worker, timeout: float) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            self.kill()
+            raise RuntimeError("second worker failed")
+        real(self, timeout)
+
+    monkeypatch.setattr(_Worker, "wait_ready", wait_ready)
+    before = live_children()
+    with pytest.raises(RuntimeError, match="second worker"):
+        WorkerPool(sample_store, dict(PREFIXES), size=2)
+    assert live_children() == before
+
+
+def test_worker_restarted_after_close_is_not_left_running(sample_store: Path) -> None:
+    """A replacement that finishes starting after close() must not be put back (and kept alive) in a closed pool."""
+    before = live_children()
+    pool = WorkerPool(sample_store, dict(PREFIXES), size=1)
+    closed = threading.Event()
+    real_spawn = pool._spawn
+
+    def late_spawn() -> _Worker:  # the restart thread gets going only once the pool is closed
+        closed.wait(10)
+        return real_spawn()
+
+    pool._spawn = late_spawn  # type: ignore[method-assign]
+    pool._replace(pool.idle.get())
+    pool.close()
+    closed.set()
+    for t in threading.enumerate():
+        if t.name == "kg-serve-restart":
+            t.join(60)
+    assert pool.idle.empty()
+    assert live_children() == before
+
+
+def test_graph_view_is_built_off_the_request_thread(sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow build answers 503 + Retry-After after view_wait, other pages are not held up, and the page follows."""
+    real = kg.views.write_view
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(2.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kg.views, "write_view", slow)
+    srv = make_server(small_config(sample_store, workers=1))
+    srv.view_wait = 0.3
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        t0 = time.monotonic()
+        status, headers, _ = http(f"{srv.url}/")
+        assert status == 503 and headers["Retry-After"] and time.monotonic() - t0 < 1.5
+        t0 = time.monotonic()
+        assert http(f"{srv.url}/query")[0] == 200 and time.monotonic() - t0 < 1.0  # not behind the build
+        deadline = time.monotonic() + 30
+        while (status := http(f"{srv.url}/")[0]) == 503 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status == 200
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_graph_view_follows_a_rebuilt_store(sample_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    shutil.copytree(sample_store, path)
+    srv = make_server(small_config(path, workers=1))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        status, _, body = http(f"{srv.url}/")
+        assert status == 200 and "甄试明".encode() not in body
+        assert http(f"{srv.url}/")[2] == body  # cached while the store is unchanged
+        store = GraphStore(path)  # a rebuild while the server runs (its workers hold the store read-only)
+        text = "甄试明任测试集团董事长。"
+        write(store, [article("rebuilt", text, entities=[("甄试明", "Person"), ("测试集团", "Organization")],
+                              posts=[("董事长", "甄试明", "测试集团")])])
+        del store
+        status, _, body = http(f"{srv.url}/")
+        assert status == 200 and "甄试明".encode() in body
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_serve_builds_the_view_at_start_and_restores_sigterm(sample_store: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    built = threading.Event()
+    real = kg.views.write_view
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        built.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kg.views, "write_view", spy)
+
+    def mine(signum: int, frame: Any) -> None:
+        pass
+
+    seen: list[Any] = []
+
+    def ready(srv: SparqlServer) -> None:
+        seen.append(signal.getsignal(signal.SIGTERM))
+        seen.append(built.wait(20))  # no request yet: serve() started the build itself
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    original = signal.signal(signal.SIGTERM, mine)
+    try:
+        serve(small_config(sample_store, workers=1), ready)
+        assert seen[0] is not mine and seen[1] is True  # SIGTERM stops the server while it runs
+        assert signal.getsignal(signal.SIGTERM) is mine  # and the caller's handler is back afterwards
+    finally:
+        signal.signal(signal.SIGTERM, original)
