@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.extract.mentions import Mention
+from kg.extract.mentions import GENERIC, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.lexicon import lexicon
 
@@ -116,26 +116,42 @@ def _merge_ceremony_parts(clusters: list[Cluster]) -> list[Cluster]:
 
 
 def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
-    lex = lexicon()
+    """Short forms join the full name they stand for (see _shortens)."""
     orgs = [c for c in clusters if FAMILY[c.type] in ("Org", "Event")]
     merged: set[int] = set()
     for c in sorted(orgs, key=lambda c: len(c.norm)):
-        for full in sorted(orgs, key=lambda c: -len(c.norm)):
-            if full is c or id(full) in merged or FAMILY[full.type] != FAMILY[c.type]:
-                continue
-            if len(full.norm) <= len(c.norm):
-                continue
-            # a short form follows the full name it shortens
-            same = is_abbreviation(c.norm, full.norm) and _first(full) < _first(c)
-            if FAMILY[c.type] == "Event":
-                # a bare event noun (研讨会) stands for the named event it heads
-                head = lex.event_nouns.longest_suffix(c.norm)
-                same = same or (head == c.norm and full.norm.endswith(c.norm))
-            if same:
-                full.mentions.extend(c.mentions)
-                merged.add(id(c))
-                break
+        longer = [f for f in orgs if f is not c and id(f) not in merged and FAMILY[f.type] == FAMILY[c.type]
+                  and len(f.norm) > len(c.norm)]
+        fulls = [f for f in longer if _shortens(c, f)]
+        if not fulls:
+            continue
+        # a bare tail (轻工学院) may only stand for one full name; an abbreviation takes the longest
+        tails = [f for f in fulls if f.norm.endswith(c.norm)]
+        if tails and len(tails) > 1 and len(fulls) == len(tails):
+            continue
+        full = max(fulls, key=lambda f: len(f.norm))
+        full.mentions.extend(c.mentions)
+        merged.add(id(c))
     return [c for c in clusters if id(c) not in merged]
+
+
+def _shortens(c: Cluster, full: Cluster) -> bool:
+    """Whether c is a short form of full the article uses for the same thing.
+
+    - an abbreviation (工信部, 无锡科院), after the full name, or before it when it is
+      no longer than three characters (中科院 … 中国科学院);
+    - the name without what goes before it (轻工学院 for 某某大学轻工学院, 省科技厅 for
+      某省科技厅): a tail of three or more characters that is no bare class word;
+    - for events, a bare event noun (研讨会) heading the named event.
+    """
+    short, long = c.norm, full.norm
+    if is_abbreviation(short, long) and (_first(full) < _first(c) or len(short) <= 3):
+        return True
+    if long.endswith(short) and len(short) >= 3 and short not in GENERIC:
+        return True
+    if FAMILY[c.type] == "Event":
+        return lexicon().event_nouns.longest_suffix(short) == short and long.endswith(short)
+    return False
 
 
 def _first(c: Cluster) -> int:
