@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.cli_common import Progress, guard, store_arg
-from kg.ingest import DEFAULT_MAX_BYTES
+from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the HTML readers
 from kg.store import FORMATS, GraphStore
+from kg.views.style import DEFAULT_OUTPUT
 
 NETWORK_FORMATS = ("graphml", "gexf")
-DEFAULT_VIEW = "outputs/graph.html"
+DEFAULT_VIEW = DEFAULT_OUTPUT  # `kg build --html` writes where `kg viz` does
 
 
 def _build_progress(stream: TextIO) -> Callable[[int, int, int, float], None]:

@@ -50,6 +50,15 @@ def normalise(name: str) -> str:
     return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", name))).strip()
 
 
+def fold_width(name: str) -> str:
+    """``normalise`` without the script conversion: full-width/half-width folded, no spaces, characters as printed.
+
+    For matching what a reader types character for character (the graph page's
+    search); names are still compared and minted in ``normalise`` form.
+    """
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 

@@ -2,11 +2,15 @@
 
 A named query file starts with ``# one-line description``; parameters are
 declared by ``# @param name: what it is`` lines and bound with
-``--param name=value``: the binding is added as ``VALUES ?name { value }`` at
-the start of the query's outer WHERE block. An inline VALUES rather than
-pyoxigraph's ``substitutions`` because those only bind projected variables,
-and rather than string replacement because the query stays the one written
-(and runs unchanged on rdflib, as the benchmark does).
+``--param name=value``. ``GraphStore.query`` binds each one through
+pyoxigraph's ``substitutions`` when the query returns that variable (or is an
+ASK, CONSTRUCT, DESCRIBE or ``SELECT *``; see ``projected_variables``): the
+optimiser then treats it as a constant even inside subqueries, which is what
+keeps ``about`` fast. pyoxigraph refuses substitutions for a variable a SELECT
+does not project, so such a binding is written into the query by
+``bind_params`` as ``VALUES ?name { value }`` at the start of the outer group
+pattern. The query text itself is never edited otherwise, so it stays the one
+written (and runs unchanged on rdflib, as the benchmark does).
 """
 
 from __future__ import annotations
@@ -81,24 +85,90 @@ def param_term(value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b[^{]*\{", re.IGNORECASE)
+#: what the scanner skips: comments, strings (long and short), IRIs, variables; and what it reports: words, brackets
+_TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*"  # comment
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"  # long strings
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"  # short strings
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRI
+    r"|[?$]\w+)"  # variable
+    r"|(?P<word>[A-Za-z_][\w\-.]*(?::[\w\-.]*)?)"  # keyword or prefixed name
+    r"|(?P<bracket>[{}()])")
+_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    """Keywords (upper-cased) and brackets of ``text`` with their offsets, outside comments, strings and IRIs."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        if m.group("word"):
+            out.append((m.group("word").upper(), m.start()))
+        elif m.group("bracket"):
+            out.append((m.group("bracket"), m.start()))
+    return out
+
+
+def outer_group(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's outer WHERE group pattern.
+
+    Supported forms: ``SELECT … WHERE {``, ``SELECT … {`` (WHERE is optional),
+    ``ASK [WHERE] {``, ``DESCRIBE … [WHERE] {``, ``CONSTRUCT { template }
+    [WHERE] {``, each after any PREFIX/BASE prologue. The first ``{`` at
+    nesting depth 0 after the query form is the outer group, so a subquery's
+    own ``WHERE {`` is never taken for it, nor is a brace in a comment, string,
+    IRI or a parenthesised ``EXISTS { }`` in the select clause. Raises
+    QueryError for the short ``CONSTRUCT WHERE { }`` form, where VALUES is not
+    allowed, and for a query with no group pattern.
+    """
+    toks = _tokens(text)
+    form = next((i for i, (t, _) in enumerate(toks) if t in _FORMS), None)
+    if form is None:
+        raise QueryError("cannot bind --param: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
+    skip_template = toks[form][0] == "CONSTRUCT"
+    parens = braces = 0
+    for i in range(form + 1, len(toks)):
+        t, pos = toks[i]
+        if t == "(":
+            parens += 1
+        elif t == ")":
+            parens -= 1
+        elif t == "{" and parens == 0:
+            if braces == 0 and not skip_template:
+                return pos + 1
+            if braces == 0 and toks[i - 1][0] == "WHERE":
+                raise QueryError("cannot bind --param in the short CONSTRUCT WHERE { } form: write the template")
+            braces += 1
+        elif t == "}" and parens == 0:
+            braces -= 1
+            if braces == 0:
+                skip_template = False  # the CONSTRUCT template is closed: the next group is the pattern
+    raise QueryError("cannot bind --param: the query has no WHERE block")
 
 
 def bind_params(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Insert ``VALUES ?name { term }`` for each binding at the start of the outer WHERE block."""
+    """Insert ``VALUES ?name { term }`` for each binding at the start of the outer group pattern (``outer_group``)."""
     if not values:
         return text
-    m = _WHERE.search(_strip_comments(text)) or _FORM.search(_strip_comments(text))
-    if m is None:
-        raise QueryError("cannot bind --param: the query has no WHERE block")
+    at = outer_group(text)
     inline = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in values.items())
-    return f"{text[:m.end()]} {inline} {text[m.end():]}"
+    return f"{text[:at]} {inline} {text[at:]}"
 
 
-def _strip_comments(text: str) -> str:
-    """Blank out # comments (keeping offsets) so a 'where {' in a comment is not taken for the real one."""
-    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), text)
+def projected_variables(text: str) -> frozenset[str] | None:
+    """Names of the variables a SELECT returns; None for the forms where pyoxigraph substitutes any variable.
+
+    Read from pyoxigraph's own parse (the query run on an empty in-memory
+    store costs well under a millisecond), so aggregates, ``SELECT *`` and
+    subqueries count exactly as pyoxigraph counts them. ASK, CONSTRUCT and
+    DESCRIBE accept substitutions for any variable, hence None.
+    Raises SyntaxError for a malformed query, as running it would.
+    """
+    res = ox.Store().query(text, prefixes=PREFIXES)
+    if isinstance(res, ox.QuerySolutions):
+        return frozenset(v.value for v in res.variables)
+    return None
 
 
 def substitutions(params: dict[str, str], required: dict[str, str] | None = None, query_name: str = ""
@@ -196,8 +266,10 @@ __all__ = [
     "compact",
     "get_named",
     "load_named",
+    "outer_group",
     "param_term",
     "parse_param",
+    "projected_variables",
     "render",
     "substitutions",
     "syntax_message",

@@ -1,7 +1,7 @@
 """Linked article → RDF under ontology/kg.ttl, as pyoxigraph terms ready for the store.
 
-Layout (see docs/graph.md): everything read from one article lives in that
-article's named graph, so replacing the article is replacing one graph; the
+Layout (README, "The linked graph" → Design notes): everything read from
+one article lives in that article's named graph, so replacing the article is replacing one graph; the
 default graph holds only the description of articles, their graphs and the
 extraction activity (Dublin Core + PROV), which is what one reads before
 choosing graphs. Relations are written twice: as the direct triple analysts
@@ -11,9 +11,9 @@ answer can be traced to its evidence without RDF-star.
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -40,10 +40,30 @@ def _version() -> str:
 KG_VERSION = _version()
 
 
-@lru_cache(maxsize=4096)
+def _vocabulary() -> dict[str, ox.NamedNode]:
+    """Every fixed IRI the mapping writes: the ontology's own terms and the standard ones we use."""
+    terms: list[str | URIRef] = [KG[name] for name in inspect.get_annotations(KG)]
+    terms += [RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel,
+              DCTERMS.identifier, DCTERMS.title, DCTERMS.issued, PROV.wasDerivedFrom, PROV.wasGeneratedBy,
+              PROV.used, PROV.wasAssociatedWith, PROV.SoftwareAgent, SDO.NewsArticle, SDO.url, SDO.superEvent,
+              ORG.Membership, ORG.member, ORG.role, ORG.Role, ORG.organization, ORG.subOrganizationOf,
+              XSD.integer, XSD.date, XSD.gYearMonth, AGENT]
+    terms += [c for pair in ENTITY_CLASSES.values() for c in pair]
+    return {str(t): ox.NamedNode(str(t)) for t in terms}
+
+
+#: built once: the same few dozen vocabulary IRIs are needed millions of times in a big build
+_VOCAB = _vocabulary()
+
+
 def N(iri: str | URIRef) -> ox.NamedNode:
-    """Cached NamedNode: the same few hundred vocabulary IRIs are built millions of times in a big build."""
-    return ox.NamedNode(str(iri))
+    """The shared NamedNode of a vocabulary IRI; KeyError for anything else.
+
+    Only vocabulary terms are shared: minted per-article IRIs are each used a
+    handful of times and are built with ``ox.NamedNode`` directly (an LRU cache
+    of both let the article IRIs evict the vocabulary it was meant to keep).
+    """
+    return _VOCAB[str(iri)]
 
 
 def zh(text: str) -> ox.Literal:
@@ -82,7 +102,7 @@ class ArticleRdf:
 
 def article_iris(key: str) -> tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]:
     """The article, its named graph and its extraction activity, all derived from the article key."""
-    return N(mint("article", key)), N(mint("graph", key)), N(mint("extraction", key))
+    return ox.NamedNode(mint("article", key)), ox.NamedNode(mint("graph", key)), ox.NamedNode(mint("extraction", key))
 
 
 def to_rdf(la: LinkedArticle) -> ArticleRdf:
@@ -102,7 +122,7 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
     if a.published:
         meta.append(T(art, N(DCTERMS.issued), date_literal(a.published)))
     if a.url:
-        meta.append(T(art, N(SDO.url), N(a.url)))
+        meta.append(T(art, N(SDO.url), ox.NamedNode(a.url)))
 
     out: list[ox.Triple] = []
     warnings: list[str] = []
@@ -111,18 +131,13 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
         if e.iri in seen_ent:
             continue
         seen_ent.add(e.iri)
-        _entity(out, e, art, la.key)
+        _entity(out, e, art, la.key, a.text, f"{a.source or a.id}: entity {e.name}", warnings)
 
     def evidence(node: ox.NamedNode, ev: Evidence | None, what: str) -> None:
         out.append(T(node, N(PROV.wasDerivedFrom), art))
         if ev is not None:
             out.append(T(node, N(KG.sentence), ox.Literal(ev.sentence)))
-            # an impossible span would make a wrong answer look traceable: keep the sentence, drop the offsets
-            if 0 <= ev.start < ev.end <= len(a.text):
-                out.extend((T(node, N(KG.start), integer(ev.start)), T(node, N(KG.end), integer(ev.end))))
-            else:
-                warnings.append(f"{a.source or a.id}: {what} has an impossible evidence span "
-                                f"{ev.start}-{ev.end}; offsets left out")
+            out.extend(_offsets(node, ev, a.text, f"{a.source or a.id}: {what}", warnings))
 
     for p in la.graph.posts:
         person = la.resolve(p.person)
@@ -130,15 +145,15 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
             continue
         org = la.resolve(p.org) if p.org else None
         # one role node per normalised title, labelled in simplified script so 理事長 and 理事长 read alike
-        role = N(mint("role", normalise(p.title)))
-        m = N(mint("membership", la.key, person.iri, normalise(p.title), org.iri if org else ""))
-        out.extend((T(m, N(RDF.type), N(ORG.Membership)), T(m, N(ORG.member), N(person.iri)),
+        role = ox.NamedNode(mint("role", normalise(p.title)))
+        m = ox.NamedNode(mint("membership", la.key, person.iri, normalise(p.title), org.iri if org else ""))
+        out.extend((T(m, N(RDF.type), N(ORG.Membership)), T(m, N(ORG.member), ox.NamedNode(person.iri)),
                     T(m, N(ORG.role), role)))
         # roles are a shared vocabulary: described once in the default graph, not once per article,
         # because the union of graphs repeats a triple once per graph holding it
         meta.extend((T(role, N(RDF.type), N(ORG.Role)), T(role, N(RDFS.label), zh(normalise(p.title)))))
         if org is not None:
-            out.append(T(m, N(ORG.organization), N(org.iri)))
+            out.append(T(m, N(ORG.organization), ox.NamedNode(org.iri)))
         evidence(m, p.evidence, f"post {p.person}/{p.title}")
 
     for r in la.graph.relations:
@@ -153,26 +168,45 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
             o = la.resolve(r.o)
             if o is None:
                 continue
-            obj = N(o.iri)
-        out.append(T(N(s.iri), N(prop), obj))
+            obj = ox.NamedNode(o.iri)
+        subj = ox.NamedNode(s.iri)
+        out.append(T(subj, N(prop), obj))
         if r.p == "partOf" and o is not None:
             # the standard hierarchy terms, so ORG and schema.org clients need no reasoner
             if s.type in ("Organization", "Alliance") and o.type in ("Organization", "Alliance"):
-                out.append(T(N(s.iri), N(ORG.subOrganizationOf), obj))
+                out.append(T(subj, N(ORG.subOrganizationOf), obj))
             elif s.type == "Event" and o.type == "Event":
-                out.append(T(N(s.iri), N(SDO.superEvent), obj))
+                out.append(T(subj, N(SDO.superEvent), obj))
         ev = r.evidence
-        stmt = N(mint("assertion", la.key, s.iri, r.p, str(obj), str(ev.start if ev else ""),
+        stmt = ox.NamedNode(mint("assertion", la.key, s.iri, r.p, str(obj), str(ev.start if ev else ""),
                       str(ev.end if ev else "")))
-        out.extend((T(stmt, N(RDF.type), N(KG.Assertion)), T(stmt, N(RDF.subject), N(s.iri)),
+        out.extend((T(stmt, N(RDF.type), N(KG.Assertion)), T(stmt, N(RDF.subject), subj),
                     T(stmt, N(RDF.predicate), N(prop)), T(stmt, N(RDF.object), obj)))
         evidence(stmt, ev, f"relation {r.s} {r.p} {r.o}")
     return ArticleRdf(art, g, act, list(dict.fromkeys(meta)), list(dict.fromkeys(out)), warnings)
 
 
-def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str) -> None:
+def _valid_span(ev: Evidence, text: str) -> bool:
+    """Offsets that point at a non-empty stretch of the article text: the one test every evidence span passes."""
+    return 0 <= ev.start < ev.end <= len(text)
+
+
+def _offsets(node: ox.NamedNode, ev: Evidence, text: str, what: str, warnings: list[str]) -> list[ox.Triple]:
+    """kg:start/kg:end of ``node``, or none and a warning when the span is impossible.
+
+    An impossible span would make a wrong answer look traceable, so the
+    sentence is kept and the offsets are left out, and the user is told.
+    """
+    if _valid_span(ev, text):
+        return [ox.Triple(node, N(KG.start), integer(ev.start)), ox.Triple(node, N(KG.end), integer(ev.end))]
+    warnings.append(f"{what} has an impossible evidence span {ev.start}-{ev.end}; offsets left out")
+    return []
+
+
+def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str, text: str, what: str,
+            warnings: list[str]) -> None:
     T = ox.Triple
-    node = N(e.iri)
+    node = ox.NamedNode(e.iri)
     ours, standard = ENTITY_CLASSES[e.type]
     out.extend((T(node, N(RDF.type), N(ours)), T(node, N(RDF.type), N(standard)),
                 T(node, N(RDFS.label), zh(e.name))))
@@ -180,14 +214,14 @@ def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str) -> Non
         out.append(T(node, N(SKOS.altLabel), zh(a)))
     for n in e.normalised:
         out.append(T(node, N(KG.normalizedName), ox.Literal(n)))
-    m = N(mint("mention", key, e.iri))
+    m = ox.NamedNode(mint("mention", key, e.iri))
     out.extend((T(m, N(RDF.type), N(KG.Mention)), T(m, N(KG.mentionOf), node),
                 T(m, N(KG.surfaceForm), ox.Literal(e.name)), T(m, N(KG.linkRule), N(e.rule)),
                 T(m, N(KG.linkNote), ox.Literal(e.note)), T(m, N(PROV.wasDerivedFrom), art)))
     ev = e.evidence
-    if ev is not None and 0 <= ev.start < ev.end:
-        out.extend((T(m, N(KG.sentence), ox.Literal(ev.sentence)), T(m, N(KG.start), integer(ev.start)),
-                    T(m, N(KG.end), integer(ev.end))))
+    if ev is not None:
+        out.append(T(m, N(KG.sentence), ox.Literal(ev.sentence)))
+        out.extend(_offsets(m, ev, text, what, warnings))
 
 
 __all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "to_rdf"]

@@ -10,7 +10,6 @@ every article graph either whole or absent, never half-written.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
-from kg.ingest import DEFAULT_MAX_BYTES
+from kg.ingest.decode import DEFAULT_MAX_BYTES
+from kg.io import write_atomic
 from kg.link import FAMILY, LinkIndex, _Seen, normalise
 from kg.model import Article
+from kg.query import bind_params, projected_variables
 from kg.rdf import ArticleRdf
 from kg.vocab import KG, KGR_NS, ORG, PREFIXES
 
@@ -33,10 +34,6 @@ _QUAD_FORMATS = {"trig", "nq", "jsonld"}
 
 class StoreError(Exception):
     """A store that cannot be used: missing, locked or corrupt. The message is shown to the user as is."""
-
-
-def _term(t: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> str:
-    return str(t)
 
 
 class GraphStore:
@@ -64,9 +61,10 @@ class GraphStore:
 
     def replace_article(self, rdf: ArticleRdf) -> None:
         """Replace one article's graph and metadata in one transaction (whole or not at all)."""
-        a, g, act = _term(rdf.article), _term(rdf.graph), _term(rdf.activity)
-        meta = " .\n".join(f"{_term(t.subject)} {_term(t.predicate)} {_term(t.object)}" for t in rdf.meta)
-        body = " .\n".join(f"{_term(t.subject)} {_term(t.predicate)} {_term(t.object)}" for t in rdf.triples)
+        # str() of a pyoxigraph term is its N-Triples form, which is also valid SPARQL
+        a, g, act = str(rdf.article), str(rdf.graph), str(rdf.activity)
+        meta = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.meta)
+        body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.triples)
         update = (
             f"DROP SILENT GRAPH {g} ;\n"
             f"DELETE WHERE {{ {a} ?p ?o }} ;\nDELETE WHERE {{ {g} ?p ?o }} ;\nDELETE WHERE {{ {act} ?p ?o }} ;\n"
@@ -85,19 +83,24 @@ class GraphStore:
 
         Union by default because analysts ask about people and events, not
         about graphs; ``GRAPH ?g { }`` still reaches one article's graph.
+
+        A binding of a variable the query returns (and any binding in ASK,
+        CONSTRUCT, DESCRIBE or ``SELECT *``) goes through pyoxigraph's
+        ``substitutions``: the optimiser sees a constant, even inside
+        subqueries, which kept the ``about`` query at 1 s on 100k synthetic
+        quads (benchmarks/store_speed.py's generator) where a VALUES join took
+        277 s. pyoxigraph refuses substitutions for
+        variables a SELECT does not project, so those are bound by
+        ``bind_params`` (a VALUES block in the outer group) instead; which way
+        is decided from the parsed query before running it.
         """
         if not bindings:
             return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
-        subs = {ox.Variable(k): v for k, v in bindings.items()}
-        try:
-            # a substituted variable is a constant to the optimiser: index lookups instead of joins
-            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
-        except RuntimeError as exc:
-            if "projection" not in str(exc):
-                raise
-        from kg.query import bind_params  # pyoxigraph only substitutes projected variables
-
-        return self.store.query(bind_params(sparql, bindings), prefixes=PREFIXES, use_default_graph_as_union=True)
+        projected = projected_variables(sparql)
+        subs = {k: v for k, v in bindings.items() if projected is None or k in projected}
+        values = {k: v for k, v in bindings.items() if k not in subs}
+        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, use_default_graph_as_union=True,
+                                substitutions={ox.Variable(k): v for k, v in subs.items()} or None)
 
     def article_graphs(self) -> dict[str, str]:
         """Named graph IRI → article identifier, from the metadata in the default graph."""
@@ -107,7 +110,7 @@ class GraphStore:
 
     def graph_quads(self, graph: str) -> set[str]:
         """A named graph as a set of N-Triples lines: what tests compare across builds."""
-        return {f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)} ."
+        return {f"{q.subject} {q.predicate} {q.object} ."
                 for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
 
     def __len__(self) -> int:
@@ -185,16 +188,7 @@ class GraphStore:
         prefixes = PREFIXES if fmt in ("ttl", "trig") else None
         if output is None:
             return ox.serialize(items, None, FORMATS[fmt], prefixes=prefixes)
-        out = Path(output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                ox.serialize(items, fh, FORMATS[fmt], prefixes=prefixes)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(output, lambda fh: ox.serialize(items, fh, FORMATS[fmt], prefixes=prefixes))
         return None
 
 
@@ -226,6 +220,8 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
     known before linking starts: linking then ignores their old versions, which
     makes a rebuild of the same input reproduce the same graph. Each article is
     committed on its own, so an interrupted build keeps the articles done so far.
+    An article whose key (URL, else id) was already written by this build is
+    an error, not a replacement: two inputs would otherwise become one graph.
     """
     from kg.extract import extract_article
     from kg.ingest import IngestError, iter_articles
@@ -250,10 +246,21 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
     rebuilt = {article_iris(article_key(a.id, a.url))[1].value for a in articles}
     linker = Linker(store.link_index(exclude_graphs=rebuilt))
     total = len(articles)
+    written: dict[str, str] = {}  # article key → source of the article written under it in this build
     for i, art in enumerate(articles, 1):
+        key = article_key(art.id, art.url)
+        if key in written:
+            # replacing would silently lose the first article: a rebuild replaces, a collision within one build
+            # (a/1.txt and b/1.txt, neither with a URL) is a mistake the user must hear about
+            fail(f"{art.source or art.id}: same article {'URL' if art.url else 'id'} {key!r} as {written[key]}, "
+                 "already built in this run; not written (give one of them another id or a URL)")
+            if progress:
+                progress(i, total, summary.failed, time.monotonic() - t0)
+            continue
         try:
             rdf = to_rdf(linker.link(extract_article(art)))
             store.replace_article(rdf)
+            written[key] = art.source or art.id
             summary.warnings += len(rdf.warnings)
             for w in rdf.warnings:
                 if on_warning:

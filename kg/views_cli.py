@@ -57,7 +57,8 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add viz, stats and path to kg's subparsers (``sub`` is argparse's subparsers action)."""
-    from kg.views.html import DEFAULT_OUTPUT, MAX_NODES, PHYSICS_LIMIT
+    # constants only: kg.views.html would import networkx and igraph for every `kg --help`
+    from kg.views.style import DEFAULT_OUTPUT, MAX_NODES, PHYSICS_LIMIT
 
     v = sub.add_parser("viz", help="write an interactive HTML view of the graph (works offline)")
     store_arg(v)

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import article, write
 
 from kg.cli import main
-from kg.link import Linker, normalise
+from kg.link import Linker, fold_width, normalise
 from kg.store import GraphStore, build_store, explain_entity, find_entities
 from kg.vocab import KG
 
@@ -21,6 +21,8 @@ def test_normalise_folds_script_width_and_space() -> None:
     assert normalise("東嶺科技協會") == normalise("东岭科技协会")
     assert normalise("北岭 大学") == "北岭大学"
     assert normalise("ＡＢ学院") == "AB学院"
+    # the same folds without the script conversion, for matching names as printed
+    assert fold_width("東嶺 ＡＢ協會") == "東嶺AB協會" and normalise(fold_width("東嶺 協會")) == normalise("东岭协会")
 
 
 def test_namesakes_in_unrelated_contexts_stay_apart(tmp_path: Path) -> None:

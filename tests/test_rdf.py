@@ -125,3 +125,31 @@ def test_jsonld_export_keeps_the_named_graphs(sample_store: Path) -> None:
     assert data is not None
     quads = list(ox.parse(data, format=ox.RdfFormat.JSON_LD))
     assert len(quads) == len(store)
+
+
+def test_impossible_evidence_spans_warn_the_same_way_for_entities_and_relations() -> None:
+    from conftest import article as make
+
+    from kg.link import Linker
+    from kg.model import Evidence
+    from kg.rdf import to_rdf
+
+    g = make("sp", "柯望川出席星河论坛。", [("柯望川", "Person"), ("星河论坛", "Event")],
+             relations=[("柯望川", "attended", "星河论坛")])
+    g.entities[0].evidence = [Evidence(g.article.text, 3, 99)]  # ends past the text
+    g.relations[0].evidence = Evidence(g.article.text, 5, 5)  # empty
+    rdf = to_rdf(Linker().link(g))
+    assert len(rdf.warnings) == 2 and all("impossible evidence span" in w for w in rdf.warnings)
+    assert any("entity 柯望川" in w and "3-99" in w for w in rdf.warnings)
+    starts = {str(t.subject) for t in rdf.triples if t.predicate.value == str(KG.start)}
+    sentences = {str(t.subject) for t in rdf.triples if t.predicate.value == str(KG.sentence)}
+    # the sentence is kept and the offsets dropped, for both; the valid span (星河论坛) keeps its offsets
+    assert len(sentences) == 3 and len(starts) == 1
+
+
+def test_only_vocabulary_iris_are_shared() -> None:
+    from kg.rdf import N
+
+    assert N(KG.Person) is N(str(KG.Person)) and N(RDF.type).value == str(RDF.type)
+    with pytest.raises(KeyError):
+        N("https://w3id.org/kg-news/id/person/0123")

@@ -106,3 +106,38 @@ def test_cli_build_export_validate(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "@prefix kg:" in capsys.readouterr().out
     assert main(["validate", "--store", store]) == 0
     assert "conforms" in capsys.readouterr().err
+
+
+def test_two_articles_with_one_id_in_one_build_is_an_error_not_a_loss(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    for d, text in (("a", A["text"]), ("b", B["text"])):
+        (tmp_path / "in" / d).mkdir(parents=True)
+        (tmp_path / "in" / d / "1.txt").write_text(text, encoding="utf-8")
+    store = GraphStore(tmp_path / "s")
+    s = build_store([str(tmp_path / "in")], store)
+    assert (s.articles, s.failed) == (1, 1)
+    first, second = sorted(str(p) for p in (tmp_path / "in").rglob("1.txt"))
+    assert second in s.errors[0] and first in s.errors[0] and "'1'" in s.errors[0]
+    assert list(store.article_graphs().values()) == ["1"]
+    # the first article is the one kept: the second was never written
+    assert "柯远航" in " ".join(store.graph_quads(next(iter(store.article_graphs()))))
+    del store
+    # the CLI reports it as an error, and counts only what it wrote
+    assert main(["build", str(tmp_path / "in"), "--store", str(tmp_path / "s2"), "--html", ""]) == 1
+    err = capsys.readouterr().err
+    assert "built 1 articles" in err and "1 failed" in err and "kg: error:" in err and second in err
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    from kg.io import write_atomic
+
+    out = tmp_path / "d" / "f.txt"
+    assert write_atomic(out, lambda fh: fh.write(b"old")) == out
+
+    def broken(fh: object) -> None:
+        fh.write(b"half")  # type: ignore[attr-defined]
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(out, broken)
+    assert out.read_bytes() == b"old" and [p.name for p in out.parent.iterdir()] == ["f.txt"]

@@ -132,6 +132,28 @@ def test_style_labels_match_the_ontology() -> None:
     for p, (zh, en) in PREDICATES.items():
         if p != "post":
             assert (zh, en) == (label(KG[p], "zh"), label(KG[p], "en"))
+    # which predicates the page knows is the vocabulary's to say, not a second list here
+    from kg.vocab import PREDICATES as VOCAB
+    assert list(PREDICATES) == [*VOCAB, "post"]
+
+
+def test_search_keys_fold_width_case_space_and_script() -> None:
+    from kg.views.html import search_keys
+    # as printed (traditional kept) and simplified, both width-, case- and space-folded
+    assert search_keys(["鍾離 述安", "ＡＢＣ科技"]) == ["鍾離述安", "钟离述安", "abc科技"]
+
+
+def test_kg_help_imports_neither_networkx_nor_igraph() -> None:
+    import subprocess
+    import sys
+    code = ("import sys\nfrom kg.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "import kg.views.style\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('networkx', 'igraph', 'trafilatura')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    # the lazy re-exports still work
+    import kg.views
+    assert kg.views.write_view is write_view and "load_network" in dir(kg.views)
 
 
 # ---------------------------------------------------------------------- filters and focus

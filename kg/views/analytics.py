@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.io import write_atomic
 from kg.views.network import Queryable, ViewError, load_network, resolve_one
 from kg.views.style import PREDICATES, TYPES
 
@@ -210,20 +210,8 @@ def export_network(store: Queryable | str | os.PathLike[str] | nx.MultiDiGraph, 
         raise ViewError(f"unknown network format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
     G = store if isinstance(store, nx.Graph) else load_network(store)
     F = flat_network(G)
-    out = Path(output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        if fmt == "graphml":
-            nx.write_graphml(F, tmp, encoding="utf-8")
-        else:
-            nx.write_gexf(F, tmp, encoding="utf-8")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+    return write_atomic(output, lambda fh: writer(F, fh, encoding="utf-8"))
 
 
 __all__ = ["EXPORT_FORMATS", "GraphStats", "Hop", "export_network", "find_path", "flat_network", "format_path",

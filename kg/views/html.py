@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,16 +30,22 @@ from typing import Any
 
 import networkx as nx
 
+from kg.io import write_atomic
+from kg.link import fold_width, normalise
 from kg.views.layout import compute_positions
 from kg.views.network import Queryable, ViewFilter, filter_network, load_network
-from kg.views.style import EDGE_COLOR, POST_COLOR, PREDICATES, TYPES, node_size
+from kg.views.style import (
+    DEFAULT_OUTPUT,
+    EDGE_COLOR,
+    MAX_NODES,
+    PHYSICS_LIMIT,
+    POST_COLOR,
+    PREDICATES,
+    TYPES,
+    node_size,
+)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-DEFAULT_OUTPUT = "outputs/graph.html"
-#: above this many nodes the browser gets fixed positions and no physics (1,000 nodes did not settle in 76 s)
-PHYSICS_LIMIT = 1000
-#: above this many nodes only the best-connected are drawn; the page says what was left out
-MAX_NODES = 5000
 
 
 @dataclass
@@ -59,10 +64,6 @@ class ViewSummary:
     @property
     def omitted_nodes(self) -> int:
         return self.total_nodes - self.nodes
-
-    @property
-    def omitted_edges(self) -> int:
-        return self.total_edges - self.edges
 
 
 @lru_cache(maxsize=1)
@@ -96,13 +97,16 @@ def _s2t() -> Any:
 
 
 def search_keys(names: list[str]) -> list[str]:
-    """The forms the search box matches: as printed and simplified, case-, width- and space-folded."""
-    import unicodedata
+    """The forms the search box matches: as printed and simplified (kg.link's two folds), both lower-cased.
 
-    from kg.link import normalise
+    The page's ``norm`` folds what is typed the same way (NFKC, lower case, no
+    spaces, then its traditional → simplified table), so the printed form
+    catches a query the table cannot fold and the simplified one the rest.
+    Lower case because the browser search ignores case; the graph does not.
+    """
     out: dict[str, None] = {}
     for name in names:
-        for form in ("".join(unicodedata.normalize("NFKC", name).lower().split()), normalise(name).lower()):
+        for form in (fold_width(name).lower(), normalise(name).lower()):
             if form:
                 out[form] = None
     return list(out)
@@ -115,7 +119,6 @@ def script_fold(names: list[str]) -> dict[str, str]:
     characters its own names use) and folds what is typed character by
     character: 鍾離述安, 钟離述安 and 钟离述安 all find the same person.
     """
-    from kg.link import normalise
     fold: dict[str, str] = {}
     for ch in {c for name in names for c in name}:
         simp = normalise(ch)
@@ -286,23 +289,9 @@ def render_html(G: nx.MultiDiGraph, output: str | os.PathLike[str] = DEFAULT_OUT
         title=title or "kg 知识图谱 knowledge graph", nonce=secrets.token_urlsafe(18), version=KG_VERSION,
         vis_css=vis_css, vis_js=vis_js, app_js=app_js, data=safe_json(data), legend=legend,
         summary=summary_text, note=note, post_color=POST_COLOR, edge_color=EDGE_COLOR)
-    out = Path(output)
-    _write_atomic(out, html)
+    out = write_atomic(output, lambda fh: fh.write(html.encode("utf-8")))
     return ViewSummary(out, len(nodes), len(edges), G.number_of_nodes(), G.number_of_edges(), physics,
                        time.monotonic() - t0, by_type)
-
-
-def _write_atomic(out: Path, text: str) -> None:
-    """A half-written page is worse than the old one: write a temp file beside it and rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_view(store: Queryable | str | os.PathLike[str], output: str | os.PathLike[str] = DEFAULT_OUTPUT, *,

@@ -1,10 +1,10 @@
 """Node positions computed in Python, for graphs too big for the browser's physics to settle.
 
 Chosen by measurement on this project's 2-core machine (synthetic graphs,
-see docs/views.md): igraph's Fruchterman-Reingold with its grid
+benchmarks/viz_scale.py; README, "Viewing the graph" → Design notes): igraph's Fruchterman-Reingold with its grid
 approximation lays out 5,000 nodes in about 0.1-0.5 s and 20,000 in 0.4-2.7 s;
 igraph's DrL took 8 s and 38 s; networkx ``spring_layout`` took 49 s at 5,000
-(NOTES.md) and needs scipy above 500 nodes. In the browser the same graphs
+and needs scipy above 500 nodes. In the browser the same graphs
 with vis-network physics were still moving after a minute, so above the
 physics limit the page gets fixed positions and physics off.
 """

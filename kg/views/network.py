@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from kg.link import normalise
 from kg.views.style import PREDICATES, TYPES, resolve_predicate, resolve_type
 from kg.vocab import KG_NS
 
@@ -154,7 +155,7 @@ def load_network(store: Queryable | str | os.PathLike[str]) -> nx.MultiDiGraph:
 
 
 def _normalise(text: str) -> str:
-    from kg.link import normalise
+    """kg.link.normalise, then lower case: names are compared as the linker compares them, Latin letters caseless."""
     return normalise(text).lower()
 
 

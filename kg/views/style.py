@@ -4,13 +4,23 @@ The Chinese and English labels mirror ``rdfs:label`` in ontology/kg.ttl
 (tests/test_views.py checks they agree) and are kept here as a table because
 an installed ``kg`` need not have the ontology file beside it. Shapes differ
 as well as colours so the legend still works in greyscale print-outs and for
-colour-blind readers.
+colour-blind readers. The page-size constants live here too, so that
+registering `kg viz` needs no networkx.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from kg.vocab import PREDICATES as VOCAB_PREDICATES
+
+#: where `kg viz` writes by default
+DEFAULT_OUTPUT = "outputs/graph.html"
+#: above this many nodes the browser gets fixed positions and no physics (1,000 nodes did not settle in 76 s)
+PHYSICS_LIMIT = 1000
+#: above this many nodes only the best-connected are drawn; the page says what was left out
+MAX_NODES = 5000
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,8 @@ TYPES: dict[str, TypeStyle] = {
     "Work": TypeStyle("作品", "Work", "#9c755f", "star"),
 }
 
-#: predicate → (Chinese label, English label); ``post`` is the person–organisation edge drawn for an org:Membership
-PREDICATES: dict[str, tuple[str, str]] = {
+#: relation → (Chinese label, English label): the page's wording; which relations exist is kg.vocab's to say
+_LABELS: dict[str, tuple[str, str]] = {
     "attended": ("出席", "attended"),
     "spokeAt": ("讲话", "spoke at"),
     "hosted": ("主持", "hosted"),
@@ -47,6 +57,10 @@ PREDICATES: dict[str, tuple[str, str]] = {
     "heldOn": ("举办日期", "held on"),
     "post": ("任职", "holds post at"),
 }
+
+#: predicate → (Chinese label, English label), in kg.vocab.PREDICATES order, then ``post``: the person–organisation
+#: edge drawn for an org:Membership. A predicate added to the vocabulary without a label fails here, at import.
+PREDICATES: dict[str, tuple[str, str]] = {p: _LABELS[p] for p in (*VOCAB_PREDICATES, "post")}
 
 EDGE_COLOR = "#8c8c8c"
 POST_COLOR = "#76b7b2"
@@ -75,5 +89,5 @@ def resolve_predicate(name: str) -> str:
     raise ValueError(f"unknown predicate {name!r} (choose from {', '.join(PREDICATES)})")
 
 
-__all__ = ["EDGE_COLOR", "POST_COLOR", "PREDICATES", "TYPES", "TypeStyle", "node_size", "resolve_predicate",
-           "resolve_type"]
+__all__ = ["DEFAULT_OUTPUT", "EDGE_COLOR", "MAX_NODES", "PHYSICS_LIMIT", "POST_COLOR", "PREDICATES", "TYPES",
+           "TypeStyle", "node_size", "resolve_predicate", "resolve_type"]
