@@ -307,3 +307,8 @@ def test_a_name_without_its_parent_is_the_same_organisation() -> None:
     assert "省科技厅" in _entity(g, "山东省科技厅").aliases
     two = extract("无锡市教育局与新吴区教育局联合发文。教育局将组织培训。", id="t")
     assert not [e for e in two.entities if "教育局" in e.aliases]  # two candidates: left alone
+
+
+def test_two_places_joined_by_a_dash_stay_in_the_event_name() -> None:
+    g = extract("4月1日上午，泸水—江宁产业合作推介会在江宁国际博览中心举行。", id="t", published="2025-04-02")
+    assert _entity(g, "泸水—江宁产业合作推介会").type == "Event"

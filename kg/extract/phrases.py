@@ -15,6 +15,7 @@ from kg.lexicon import lexicon
 NOMINAL = frozenset({"n", "nz", "vn", "an", "ORG", "LOC", "nw", "j", "s", "f"})
 # Numbers that belong to a name: ordinals, editions, anniversaries, years (not 两次, 28家).
 ORDINAL = re.compile(r"^(第.+|.+届|.*周年|\d{4}年?度?|.+期|首次|首届)$")
+DASHES = frozenset("—–-－")
 QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 
 
@@ -40,6 +41,10 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
     in_quote = False
     while j > 0:
         t = tokens[j - 1]
+        if t.tag == "w" and t.norm in DASHES and j >= 2 and tokens[j - 2].tag in ("LOC", "ORG", "nz") \
+                and tokens[j].tag in NOMINAL:
+            j -= 1  # 泸水—江宁产业合作推介会: two places joined by a dash in one name
+            continue
         if t.tag == "w" and t.norm and t.norm[-1] in QUOTE_CLOSE:
             if stop_quoted_events and j >= 2 and lex.event_nouns.longest_suffix(tokens[j - 2].norm):
                 break  # “某某研修班”开学典礼: the quoted event is an event of its own
