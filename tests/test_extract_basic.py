@@ -312,3 +312,13 @@ def test_a_name_without_its_parent_is_the_same_organisation() -> None:
 def test_two_places_joined_by_a_dash_stay_in_the_event_name() -> None:
     g = extract("4月1日上午，泸水—江宁产业合作推介会在江宁国际博览中心举行。", id="t", published="2025-04-02")
     assert _entity(g, "泸水—江宁产业合作推介会").type == "Event"
+
+
+def test_founders_listed_after_you_and_represented_bodies_listed_after_daibiao() -> None:
+    text = ("由临江物流协会、东岚港务集团等为主要单位发起成立的长河港航产业联盟举行成立大会。"
+            "临江市商务局局长蓟文澜代表临江市委、临江市人民政府致辞。")
+    g = extract(text, id="t")
+    rels = _rels(g)
+    assert ("临江物流协会", "founded", "长河港航产业联盟") in rels
+    assert ("东岚港务集团", "founded", "长河港航产业联盟") in rels
+    assert ("蓟文澜", "represents", "临江市人民政府") in rels

@@ -210,8 +210,13 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     for pos, cue in _cue_positions(s, lex.cues["founded"]):
         subj = [x for x in orgs + persons if x.end - off <= pos]
         obj = [o for o in orgs if o.start - off >= pos + len(cue)]
-        if subj and obj:
-            add(ctx.name(max(subj, key=lambda x: x.end)), "founded", ctx.name(obj[0]))
+        if not (subj and obj):
+            continue
+        # 由甲、乙、丙等(为主要单位)发起成立的某联盟: every organisation between 由 and the cue founded it
+        lead = s.rfind("由", 0, pos)
+        founders = [o for o in orgs if lead >= 0 and lead < o.start - off and o.end - off <= pos]
+        for f in founders or [max(subj, key=lambda x: x.end)]:
+            add(ctx.name(f), "founded", ctx.name(obj[0]))
     # memberOf: 某单位加入某联盟 / 某单位当选某联盟理事单位
     for m in MEMBER_LIST.finditer(s):
         alliances = [o for o in orgs if o.type == "Alliance" and o.end - off <= m.start()]
@@ -227,12 +232,29 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
                 add(ctx.name(subj[-1]), "memberOf", ctx.name(obj[0]))
     # represents: 甲代表某单位发言/致辞/签约
     for m in re.finditer(r"代表", s):
-        who = [p for p in persons if p.end - off == m.start()]
+        # 甲代表… or 甲厅长代表…: the name, perhaps with its title, right before 代表
+        who = [p for p in persons if p.end - off == m.start() or (
+            p.end - off < m.start() and title_before(s[p.end - off : m.start()]) == s[p.end - off : m.start()])]
         if not who:
             continue
-        target = next((o for o in orgs if o.start - off == m.end()), None)
-        tname = ctx.name(target) if target else _bare_reference(ctx, s[m.end():], ctx.name(who[0]))
-        add(ctx.name(who[0]), "represents", tname)
+        person = ctx.name(who[-1])
+        # 代表甲、乙 / 代表甲和乙: each organisation of the list, named or by a bare 市政府/学校
+        pos = m.end()
+        while pos < len(s):
+            target = next((o for o in orgs if o.start - off == pos), None)
+            if target is not None:
+                add(person, "represents", ctx.name(target))
+                pos = target.end - off
+            else:
+                ref = _bare_reference(ctx, s[pos:], person)
+                if ref is None:
+                    break
+                add(person, "represents", ref)
+                pos += next(len(w) for w in sorted(CLASS_REFERENCES, key=len, reverse=True) if s.startswith(w, pos))
+            if pos < len(s) and s[pos] in "、和及与":
+                pos += 1
+                continue
+            break
     # partOf: 甲会暨乙仪式 — events after 暨 belong to the first one
     evs = ctx.of("Event")
     for m in re.finditer("暨", s):
