@@ -322,3 +322,11 @@ def test_founders_listed_after_you_and_represented_bodies_listed_after_daibiao()
     assert ("临江物流协会", "founded", "长河港航产业联盟") in rels
     assert ("东岚港务集团", "founded", "长河港航产业联盟") in rels
     assert ("蓟文澜", "represents", "临江市人民政府") in rels
+
+
+def test_passive_founding_names_the_founder_after_you() -> None:
+    text = "长河智能制造产教联盟由临江工程学院牵头发起，首批理事单位包括临江精工有限公司等22家单位。"
+    g = extract(text, id="t")
+    rels = _rels(g)
+    assert ("临江工程学院", "founded", "长河智能制造产教联盟") in rels
+    assert not [r for r in g.relations if r.p == "founded" and r.o != "长河智能制造产教联盟"]

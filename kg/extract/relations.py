@@ -209,12 +209,17 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     # founded: 某单位牵头成立/发起成立某联盟
     for pos, cue in _cue_positions(s, lex.cues["founded"]):
         subj = [x for x in orgs + persons if x.end - off <= pos]
-        obj = [o for o in orgs if o.start - off >= pos + len(cue)]
-        if not (subj and obj):
-            continue
-        # 由甲、乙、丙等(为主要单位)发起成立的某联盟: every organisation between 由 and the cue founded it
+        # what was founded is named in the cue's own clause (某学院牵头成立某联盟)
+        obj = [o for o in orgs if o.start - off >= pos + len(cue)
+               and not any(c in s[pos + len(cue) : o.start - off] for c in "，,。；;")]
+        # 由甲、乙、丙等(为主要单位)发起成立的某联盟 / 某联盟由甲牵头发起: the organisations between 由
+        # and the cue founded it; in the passive form what they founded stands before 由
         lead = s.rfind("由", 0, pos)
         founders = [o for o in orgs if lead >= 0 and lead < o.start - off and o.end - off <= pos]
+        if not obj and founders:
+            obj = [o for o in orgs if o.end - off <= lead][-1:]
+        if not (subj and obj):
+            continue
         for f in founders or [max(subj, key=lambda x: x.end)]:
             add(ctx.name(f), "founded", ctx.name(obj[0]))
     # memberOf: 某单位加入某联盟 / 某单位当选某联盟理事单位
