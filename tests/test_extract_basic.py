@@ -179,6 +179,9 @@ def test_jian_joins_two_titles_at_one_organisation() -> None:
 
 
 def test_organisers_listed_and_members_listed() -> None:
+    joint = extract("第三届临江数字经济大会由临江港航学会、临江市人民政府共同主办。", id="t")
+    assert {("临江港航学会", "organized", "第三届临江数字经济大会"),
+            ("临江市人民政府", "organized", "第三届临江数字经济大会")} <= _rels(joint)
     text = ("由中国港航学会主办、南屿大学承办的第十二届智慧港航发展论坛在南屿市召开。"
             "南屿大学牵头成立长江智慧港航产教联盟，首批成员单位包括南屿港务集团、东溟航运股份有限公司等36家单位。")
     g = extract(text, id="t")

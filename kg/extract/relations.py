@@ -33,7 +33,7 @@ PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强�
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(在[^，,。]{0,20})?(共同|联合|成功|隆重|正式|首次|再次|于)*$")
 # 由甲、乙主办/承办: the organisers listed between 由 and the cue
-ORGANIZER = re.compile(r"([^，,。；;、由]{2,60}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
+ORGANIZER = re.compile(r"([^，,。；;由]{2,80}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
 MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理事单位|成员)(?:包括|有|为|是)([^。；;]*)")
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
