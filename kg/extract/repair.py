@@ -143,5 +143,9 @@ def repair(sent: Sentence) -> Sentence:
         parts = split_org(t) if len(t.norm) >= 5 else [t]
         if len(parts) == 1:
             parts = _org_title(t)
+        prev = tokens[-1] if tokens else None
+        if prev is not None and prev.tag == "ORG" and parts[0].tag == "ORG" and len(prev.norm) <= 3 \
+                and not lex.org_suffixes.longest_suffix(prev.norm):
+            parts[0] = _merge(tokens.pop(), parts[0], "ORG")  # 临江/ORG 港航学会/ORG: a place read as its own ORG
         tokens.extend(parts)
     return Sentence(sent.text, sent.start, sent.end, tuple(tokens), sent.norm)
