@@ -333,3 +333,13 @@ def test_passive_founding_names_the_founder_after_you() -> None:
     rels = _rels(g)
     assert ("临江工程学院", "founded", "长河智能制造产教联盟") in rels
     assert not [r for r in g.relations if r.p == "founded" and r.o != "长河智能制造产教联盟"]
+
+
+def test_quoted_event_names_attendees_after_the_cue_and_ji_inside_names() -> None:
+    text = ("「灣區青年創科論壇2025」昨日在臨江會議展覽中心舉行。"
+            "臨江市創新科技及工業局局長宋承熙出席並致辭。出席活動的還有臨江大學副校長魏子謙等。")
+    g = extract(text, id="t")
+    event = "灣區青年創科論壇2025"
+    assert _entity(g, event).type == "Event"
+    assert ("宋承熙", "局長", "臨江市創新科技及工業局") in _posts(g)
+    assert ("魏子謙", "attended", event) in _rels(g)

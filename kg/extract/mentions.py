@@ -276,7 +276,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
     events = [m for m in _event_mentions(sent, si)
               if not any(w.start <= m.start < w.end for w in works)
               and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
-    events = _drop_nested(events) + _meeting_verbs(sent, si, events)
+    events = _drop_nested(_quoted_events(sent, si) + events) + _meeting_verbs(sent, si, events)
     return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
 
 
@@ -295,6 +295,20 @@ def _place_context(sent: Sentence, m: Mention) -> bool:
     before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
     after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
     return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
+
+
+# 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
+QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
+
+
+def _quoted_events(sent: Sentence, si: int) -> list[Mention]:
+    out = []
+    lex = lexicon()
+    for m in QUOTED.finditer(sent.norm):
+        body = m.group(1)
+        if lex.event_nouns.longest_suffix(body) and body not in GENERIC:
+            out.append(_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(0) - 1, "quoted-event"))
+    return out
 
 
 # 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).

@@ -24,7 +24,7 @@ QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 LOOSE = frozenset({"v", "vd", "a", "ad", "PER", "q"})
 CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表示 指出 介绍 讲话 致辞 发言 举行 召开 举办 受 由 在 为 "
                          "对 向 与会 带领 率 率领 邀请 应邀 走访 看望 慰问 担任 任 是 有 包括 其中 代表 进行 开展 "
-                         "组织 到 赴 前往 来 列席 参观 当选 选举 宣布 通过 听取 审议".split())
+                         "组织 到 赴 前往 来 列席 参观 当选 选举 宣布 通过 听取 审议 还有 以及 包括 吸引".split())
 
 
 def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
@@ -68,8 +68,8 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             j -= 1
             continue
         # 职业教育与成人教育司 is one name; 某局和某学院 (和, or complete orgs) are two
-        joinable = ("n", "vn", "nz", "v") if loose else ("n", "vn", "nz")
-        if t.norm in ("与", "和") and j >= 2 and tokens[j - 2].tag in joinable \
+        joinable = ("n", "vn", "nz", "v", "ORG") if loose else ("n", "vn", "nz", "ORG")
+        if t.norm in ("与", "和", "及") and j >= 2 and tokens[j - 2].tag in joinable \
                 and not lex.org_suffixes.longest_suffix(tokens[j - 2].norm):
             j -= 1
             continue

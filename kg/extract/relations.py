@@ -32,6 +32,7 @@ PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强�
 # What may stand before a clause's subject (a date) and between it and its cue (在某地, 共同, 成功).
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(在[^，,。]{0,20})?(共同|联合|成功|隆重|正式|首次|再次|于)*$")
+ATTENDEES_AFTER = re.compile(r"(?:出席|参加|参会|与会|到会)[^，,。；;]{0,10}的(?:嘉宾|领导|人员)?(?:还)?(?:有|包括)")
 # 由甲、乙主办/承办: the organisers listed between 由 and the cue
 ORGANIZER = re.compile(r"([^，,。；;由]{2,80}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
@@ -145,6 +146,12 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         ev = _event_after(ctx, pos)
         for p in persons:
             if p.end - off <= pos:
+                add(ctx.name(p), "attended", ev)
+    # 出席活动的还有甲、乙等 / 参加会议的有甲: the attendees are named after the cue
+    for m in ATTENDEES_AFTER.finditer(s):
+        ev = _event_before(ctx, m.start())
+        for p in persons:
+            if p.start - off >= m.end():
                 add(ctx.name(p), "attended", ev)
     # 甲会见乙: both sides of a meeting take part in it
     for ev in ctx.of("Event"):
