@@ -343,3 +343,9 @@ def test_quoted_event_names_attendees_after_the_cue_and_ji_inside_names() -> Non
     assert _entity(g, event).type == "Event"
     assert ("宋承熙", "局長", "臨江市創新科技及工業局") in _posts(g)
     assert ("魏子謙", "attended", event) in _rels(g)
+
+
+def test_the_convening_body_and_verb_are_not_part_of_the_meeting_name() -> None:
+    g = extract("5月12日，省政府召开第45次常务会议，研究部署数字经济工作。省长冉承志主持会议。", id="t")
+    assert _entity(g, "第45次常务会议").type == "Event"
+    assert ("冉承志", "hosted", "第45次常务会议") in _rels(g)

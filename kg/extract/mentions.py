@@ -31,7 +31,7 @@ NAME_ANCHORS = ("全国", "中国", "国家", "国际", "世界", "亚洲", "中
 # Verbs that are part of event names (某学院成立仪式, 开工奠基仪式).
 EVENT_VERBS = frozenset(
     "成立 揭牌 签约 开工 启动 奠基 开幕 闭幕 颁奖 授牌 落成 启用 签署 交流 合作 发布 推介 招商 "
-    "表彰 就职 宣誓 选举 换届 召开 开展 举办 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
+    "表彰 就职 宣誓 选举 换届 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
 )
 # Generic heads that are references, not names, when they stand alone.
 # Bare words by which an article refers back to one of its own organisations (联盟, 学校, 医院 …),
