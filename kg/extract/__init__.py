@@ -102,7 +102,7 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
         n = to_simplified(p.org)
         c = by_norm.get(n)
         if c is None:
-            # 新吴区 for the 新吴区委 the text names: the region of a region-level committee
+            # 河畔区 for the 河畔区委 the text names: the region of a region-level committee
             c = next((x for x in clusters if FAMILY[x.type] == "Org" and x.norm.startswith(n)
                       and len(x.norm) - len(n) <= 2), None)
             if c is not None:

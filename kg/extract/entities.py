@@ -1,7 +1,7 @@
 """One entity per real-world thing in an article: mentions grouped, fullest name first.
 
 An article names an organisation in full once and then shortens it (工信部 for
-工业和信息化部, 无锡科院 for 无锡科技职业学院); those short forms become aliases
+工业和信息化部, 云溪科院 for 云溪科技职业学院); those short forms become aliases
 instead of separate entities.
 """
 
@@ -125,7 +125,7 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
         fulls = [f for f in longer if _shortens(c, f)]
         if not fulls:
             continue
-        # a bare tail (轻工学院) may only stand for one full name; an abbreviation takes the longest
+        # a bare tail (物流学院) may only stand for one full name; an abbreviation takes the longest
         tails = [f for f in fulls if f.norm.endswith(c.norm)]
         if tails and len(tails) > 1 and len(fulls) == len(tails):
             continue
@@ -138,9 +138,9 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
 def _shortens(c: Cluster, full: Cluster) -> bool:
     """Whether c is a short form of full the article uses for the same thing.
 
-    - an abbreviation (工信部, 无锡科院), after the full name, or before it when it is
-      no longer than three characters (中科院 … 中国科学院);
-    - the name without what goes before it (轻工学院 for 某某大学轻工学院, 省科技厅 for
+    - an abbreviation (工信部, 云溪科院), after the full name, or before it when it is
+      no longer than three characters (华科院 … 华夏科学院);
+    - the name without what goes before it (物流学院 for 某某大学物流学院, 省科技厅 for
       某省科技厅): a tail of three or more characters that is no bare class word;
     - for events, a bare event noun (研讨会) heading the named event.
     """

@@ -130,7 +130,7 @@ def repair(sent: Sentence) -> Sentence:
     tokens: list[Token] = []
     for t in sent.tokens:
         if t.tag != "ORG":
-            # 无锡市外/ORG 办/v: a one-character organisation suffix split off by the tagger
+            # 某市外/ORG 办/v: a one-character organisation suffix split off by the tagger
             if tokens and len(t.norm) == 1 and ((tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
                                                 or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
                 tokens[-1] = _merge(tokens[-1], t, "ORG")

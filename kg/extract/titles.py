@@ -159,7 +159,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             continue  # 甲教授、: the title of the name before it (_title_after_name), not a chain link
         k = _token_at(toks, title_start)
         org_s = org_e = None
-        if toks[k].start < title_start:  # the title begins inside a word: 新吴区委/书记
+        if toks[k].start < title_start:  # the title begins inside a word: 河畔区委/书记
             first = extend_left(toks, k, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
         elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
@@ -292,7 +292,7 @@ def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
 
 
 def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
-    """The organisation a title belongs to, as a span; 新吴区委书记 gives 新吴区 (the region)."""
+    """The organisation a title belongs to, as a span; 河畔区委书记 gives 河畔区 (the region)."""
     if ts.org_start is None or ts.org_end is None:
         return None
     end = ts.org_end
