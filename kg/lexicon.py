@@ -7,6 +7,7 @@ are and where they come from.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -52,7 +53,7 @@ class Lexicon:
     not_org_words: frozenset[str]
     single_surnames: frozenset[str]
     compound_surnames: frozenset[str]
-    cues: dict[str, tuple[str, ...]]  # predicate -> cue words, longest first
+    cue_patterns: dict[str, re.Pattern[str]]  # predicate -> every cue, at every position (longest there)
 
 
 @cache
@@ -71,5 +72,6 @@ def lexicon() -> Lexicon:
         not_org_words=frozenset(w for line in _lines("not_org_words.txt") for w in line.split()),
         single_surnames=frozenset(w for w in surnames if len(w) == 1),
         compound_surnames=frozenset(w for w in surnames if len(w) == 2),
-        cues={p: tuple(sorted(c, key=len, reverse=True)) for p, c in cues.items()},
+        cue_patterns={p: re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(c, key=len, reverse=True)) + "))")
+                      for p, c in cues.items()},
     )

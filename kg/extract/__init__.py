@@ -40,13 +40,14 @@ def extract_article(article: Article) -> ArticleGraph:
     clusters = group([m for ms in per_sentence for m in ms])
     if rescan(sentences, per_sentence, clusters):
         clusters = group([m for ms in per_sentence for m in ms])
-    _attach_post_orgs(posts, clusters, sentences)
+    org_names = _org_names(clusters)
+    _attach_post_orgs(posts, clusters, org_names)
     name_of = {id(m): c.name for c in clusters for m in c.mentions}
     post_orgs: dict[str, list[str]] = {}
     for p in posts:
         if p.org:
             post_orgs.setdefault(p.person, []).append(p.org)
-    relations = _relations(article, sentences, per_sentence, name_of, orgs=_org_names(clusters), post_orgs=post_orgs)
+    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
     posts = _unique(posts, lambda p: (p.person, p.title, p.org))
@@ -77,7 +78,7 @@ def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
     return Entity(c.name, c.type, c.aliases, ev, byline=all(m.rule == "byline" for m in c.mentions))
 
 
-def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: list[Sentence]) -> None:
+def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: list[str]) -> None:
     """Point each post at an organisation entity, creating one when only the post names it."""
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
@@ -93,7 +94,7 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], sentences: lis
             p.org = max(alliances, key=lambda c: len(c.mentions)).name if alliances else None
             continue
         if word in CLASS_REFERENCES:  # 学校党委书记: the article's school, when it names only one
-            p.org = resolve_class_word(word, [], _org_names(clusters), None)
+            p.org = resolve_class_word(word, [], org_names, None)
             continue
         if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
             towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}

@@ -58,6 +58,8 @@ VENUE = re.compile(r"(会议中心|会展中心|国际会议中心|博览中心|
 # Zones: named only after a real place (某市高新区), never after 全国/国家 alone.
 ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|科技园|产业园)$")
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
+# A place the tagger names that is really the body governing it (某区委, 某高新区管委会, 某开发区).
+GOVERNING_PLACE = re.compile(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$")
 ADMIN_PLACE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|[委办局厅])$")
 
 
@@ -200,18 +202,6 @@ def _proper_org(norm: str) -> bool:
     return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm
 
 
-def _strip_org(m: Mention) -> Mention | None:
-    """Trim an org span found before a title: drop what follows a 的-clause, and 原 (former)."""
-    cut = m.norm.rfind("的")
-    if cut < 0 and (m.norm.startswith(("原", "时任")) and len(m.norm) >= 4):
-        cut = 0 if m.norm[0] == "原" else 1
-    if cut >= 0:
-        m = Mention(m.type, m.start + cut + 1, m.end, m.text[cut + 1 :], m.norm[cut + 1 :], m.sent, m.rule)
-    if len(m.norm) < 2 or m.norm in GENERIC:
-        return None
-    return m
-
-
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
     """All mentions in a sentence, overlaps resolved, plus the title spans for posts."""
     titles = find_titles(sent)
@@ -224,8 +214,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             names.append((0, _span("Person", sent, si, ts.name_start, ts.name_end, "title-name")))
         span = org_span(sent, ts)
         if span is not None:
-            m = _strip_org(_span("Organization", sent, si, span[0], span[1], "title-org"))
-            if m is not None:
+            m = _span("Organization", sent, si, span[0], span[1], "title-org")
+            if len(m.norm) >= 2 and m.norm not in GENERIC:
                 m.type = org_type(m.norm)
                 names.append((0, m))
     for i, t in enumerate(sent.tokens):
@@ -251,7 +241,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         chosen.append(m)
     # Places that end like organisations (某某区委) are organisations; venues are places.
     for m in chosen:
-        if m.type == "Place" and re.search(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$", m.norm):
+        if m.type == "Place" and GOVERNING_PLACE.search(m.norm):
             m.type = "Organization"
         elif m.type == "Organization" and VENUE.search(m.norm):
             m.type = "Place"

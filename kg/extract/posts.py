@@ -19,8 +19,6 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
     if span is None:
         return None
     org = sent.text[span[0] - sent.start : span[1] - sent.start]
-    if org.startswith(("原", "時任", "时任")) and len(org) >= 4:  # 原某局局长: a former post, same org
-        org = org[2:] if org[0] in "時时" else org[1:]
     if (len(org) == 1 and org in REGION_WORDS) or to_simplified(org) in CLASS_REFERENCES:
         return org  # 镇党委书记, 学校党委书记: the article's own town or school, resolved once all names are known
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org

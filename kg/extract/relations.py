@@ -85,12 +85,9 @@ def _stage_event(ctx: Ctx) -> str | None:
     return None
 
 
-def _cue_positions(text: str, cues: tuple[str, ...]) -> list[tuple[int, str]]:
-    out = []
-    for c in cues:
-        for m in re.finditer(re.escape(c), text):
-            out.append((m.start(), c))
-    return sorted(out)
+def _cue_positions(text: str, predicate: str) -> list[tuple[int, str]]:
+    """Where the predicate's cue words stand in the text (overlapping ones too), with the cue found."""
+    return [(m.start(), m.group(1)) for m in lexicon().cue_patterns[predicate].finditer(text)]
 
 
 def _event_after(ctx: Ctx, pos: int) -> str | None:
@@ -130,7 +127,6 @@ def complete_date(text: str, published: str | None) -> str | None:
 
 def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relation], str | None]:
     """Relations of one sentence, and the person a following 他/她 refers to."""
-    lex = lexicon()
     s = ctx.sent.norm
     off = ctx.sent.start
     rels: list[Relation] = []
@@ -142,7 +138,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
             rels.append(Relation(subj, pred, obj, ctx.ev()))
 
     # attended: 甲、乙出席/参加(某会) — everyone named before the cue
-    for pos, _cue in _cue_positions(s, lex.cues["attended"]):
+    for pos, _cue in _cue_positions(s, "attended"):
         ev = _event_after(ctx, pos)
         for p in persons:
             if p.end - off <= pos:
@@ -160,7 +156,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
                 add(ctx.name(p), "attended", ctx.name(ev))
     # spokeAt: 讲话/致辞/发言 after the names; 表示/指出 right after one name
     stage = _stage_event(ctx)
-    say = _cue_positions(s, lex.cues["spokeAt"]) + [(m.start(), "作报告") for m in REPORT.finditer(s)]
+    say = _cue_positions(s, "spokeAt") + [(m.start(), "作报告") for m in REPORT.finditer(s)]
     for pos, cue in say:
         if cue in SAY_CUES or cue == "作报告":
             # 甲表示 / 甲书记在致辞中指出 / 甲对某某表示欢迎: the clause's first name speaks
@@ -178,7 +174,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
     if pm and prev_speaker and ctx.main_event:
         add(prev_speaker, "spokeAt", ctx.main_event)
     # hosted: 由甲主持 / 甲主持 / 在甲的主持下
-    for pos, _cue in _cue_positions(s, lex.cues["hosted"]):
+    for pos, _cue in _cue_positions(s, "hosted"):
         # 由甲主持 / 甲、乙主持: the hosts stand in the cue's own clause
         ev = _event_after(ctx, pos)
         start = max(s.rfind(c, 0, pos) for c in CLAUSE_END) + 1
@@ -191,7 +187,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         for o in orgs:
             if m.start(1) <= o.start - off and o.end - off <= m.end(1) and not _holds_post(ctx, o):
                 add(ctx.name(o), "organized", ev)
-    for pos, _cue in _cue_positions(s, lex.cues["organized"]):
+    for pos, _cue in _cue_positions(s, "organized"):
         # 某单位举办/召开某会: only the organisation that opens the clause and stands right before the cue
         for o in _clause_subjects(s, off, pos, orgs):
             add(ctx.name(o), "organized", _event_after(ctx, pos))
@@ -214,7 +210,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         if giver and rec:
             add(ctx.name(giver[0]), "awarded", ctx.name(rec[0]))
     # founded: 某单位牵头成立/发起成立某联盟
-    for pos, cue in _cue_positions(s, lex.cues["founded"]):
+    for pos, cue in _cue_positions(s, "founded"):
         subj = [x for x in orgs + persons if x.end - off <= pos]
         # what was founded is named in the cue's own clause (某学院牵头成立某联盟)
         obj = [o for o in orgs if o.start - off >= pos + len(cue)
@@ -236,7 +232,7 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
         for o in orgs:
             if m.start(1) <= o.start - off < m.end(1) and o.type != "Alliance":
                 add(ctx.name(o), "memberOf", group)
-    for pos, cue in _cue_positions(s, lex.cues["memberOf"]):
+    for pos, cue in _cue_positions(s, "memberOf"):
         if cue == "加入":
             subj = [o for o in orgs if o.end - off <= pos]
             obj = [o for o in orgs if o.start - off >= pos + len(cue)]
@@ -258,11 +254,12 @@ def sentence_relations(ctx: Ctx, prev_speaker: str | None) -> tuple[list[Relatio
                 add(person, "represents", ctx.name(target))
                 pos = target.end - off
             else:
+                word = _class_word(s[pos:])
                 ref = _bare_reference(ctx, s[pos:], person)
-                if ref is None:
+                if word is None or ref is None:
                     break
                 add(person, "represents", ref)
-                pos += next(len(w) for w in sorted(CLASS_REFERENCES, key=len, reverse=True) if s.startswith(w, pos))
+                pos += len(word)
             if pos < len(s) and s[pos] in "、和及与":
                 pos += 1
                 continue
@@ -318,9 +315,17 @@ def _holds_post(ctx: Ctx, o: Mention) -> bool:
     return any(title_before(rest[:k]) == rest[:k] for k in range(2, len(rest) + 1))
 
 
+_CLASS_WORDS = sorted(CLASS_REFERENCES, key=len, reverse=True)  # longest first: 市政府 before 政府
+
+
+def _class_word(rest: str) -> str | None:
+    """The class word (学校, 市政府 …) the text starts with, if any."""
+    return next((w for w in _CLASS_WORDS if rest.startswith(w)), None)
+
+
 def _bare_reference(ctx: Ctx, rest: str, person: str) -> str | None:
     """学校/联盟/医院 standing alone: the speaker's own such organisation, else the article's only one."""
-    word = next((w for w in sorted(CLASS_REFERENCES, key=len, reverse=True) if rest.startswith(w)), None)
+    word = _class_word(rest)
     if word is None:
         return None
     return resolve_class_word(word, ctx.post_orgs.get(person, []), ctx.orgs, ctx.last_alliance)

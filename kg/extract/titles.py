@@ -80,7 +80,8 @@ def is_plausible_name(s: str, tagged_person: bool) -> bool:
         # 王先生, 张总, 老刘, 小军, 陈某: a form of address, not a name
         if n == 2 and (s[0] in "老小阿" or s[1] in "某总姐哥叔姨"):
             return False
-        if HONORIFIC.search(s) and n - len(HONORIFIC.search(s).group(0)) <= 1:
+        honorific = HONORIFIC.search(s)
+        if honorific and n - len(honorific.group(0)) <= 1:
             return False
         return 2 <= n <= 4
     if s[:2] in lex.compound_surnames:
@@ -292,15 +293,26 @@ def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
 
 
 def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
-    """The organisation a title belongs to, as a span; 河畔区委书记 gives 河畔区 (the region)."""
+    """The organisation a title belongs to, as a span; 河畔区委书记 gives 河畔区 (the region).
+
+    One place for every trim, so posts and the organisation entity agree: what
+    precedes a 的-clause is not the name, nor is 原/时任 (a former post at the
+    same organisation), nor a board's name (理事会) after it.
+    """
     if ts.org_start is None or ts.org_end is None:
         return None
-    end = ts.org_end
+    start, end = ts.org_start, ts.org_end
+    text = sent.norm[start - sent.start : end - sent.start]
+    cut = text.rfind("的")
+    if cut >= 0:
+        start += cut + 1
+    elif text.startswith(("原", "时任")) and len(text) >= 4:
+        start += 1 if text[0] == "原" else 2
     # 某联盟理事会常务委员: the post is held in the body's organisation, not in its board
-    body = GOVERNING_BODY.search(sent.norm[ts.org_start - sent.start : end - sent.start])
+    body = GOVERNING_BODY.search(sent.norm[start - sent.start : end - sent.start])
     if body and body.start() >= 2:
         end -= len(body.group(0))
     region = sent.text[ts.title_start - sent.start]
     if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
         end += 1
-    return ts.org_start, end
+    return (start, end) if end > start else None
