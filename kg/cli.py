@@ -10,12 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
 from kg.cli_common import Progress, guard
 from kg.graph_cli import register
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
 from kg.model import ArticleGraph
+from kg.resources import resource_dir
 from kg.serve_cli import register as register_serve
 from kg.views_cli import register as register_views
 
@@ -69,8 +71,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_samples(args: argparse.Namespace) -> int:
+    """The bundled sample articles' folder, so an installed kg can be tried anywhere: kg build "$(kg samples)"."""
+    print(resource_dir("samples"))
+    return 0
+
+
+def _version() -> str:
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese organisational news.")
+    p.add_argument("--version", action="version", version=f"kg {_version()}")
     p.add_argument("--traceback", action="store_true", help="show the Python traceback on errors")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -81,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
     ex.add_argument("--no-evidence", action="store_true", help="leave out evidence sentences and offsets")
     ex.set_defaults(func=cmd_extract)
+    sm = sub.add_parser("samples", help="print the folder of the bundled sample articles (kg build \"$(kg samples)\")")
+    sm.set_defaults(func=guard(cmd_samples))
     register(sub)
     register_views(sub)
     register_serve(sub)

@@ -18,6 +18,8 @@ from typing import Any, TextIO
 
 from kg.cli_common import Progress, guard, store_arg
 from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the HTML readers
+from kg.io import where
+from kg.resources import resource
 from kg.store import FORMATS, GraphStore
 from kg.views.style import DEFAULT_OUTPUT
 
@@ -60,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         from kg.views import write_view
 
         view = write_view(store, args.html)
-        print(f"kg: wrote {view.output} ({view.nodes} entities, {view.edges} relations)", file=sys.stderr)
+        print(f"kg: wrote {where(view.output)} ({view.nodes} entities, {view.edges} relations)", file=sys.stderr)
     pushed = 0
     if args.endpoint:  # and on to a shared triple store, as `kg push` would
         from kg.serve_cli import run_push
@@ -87,7 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if violations:
         print(f"kg: {len(violations)} SHACL violation(s) in {args.store}", file=sys.stderr)
         return 1
-    print(f"kg: {args.store} conforms to {Path('ontology/shapes.ttl')}", file=sys.stderr)
+    print(f"kg: {args.store} conforms to the shapes in {resource('ontology', 'shapes.ttl')}", file=sys.stderr)
     return 0
 
 
@@ -98,7 +100,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from kg.views import export_network
 
         if args.output:
-            print(f"kg: wrote {export_network(store, args.format, args.output)}", file=sys.stderr)
+            print(f"kg: wrote {where(export_network(store, args.format, args.output))}", file=sys.stderr)
             return 0
         with tempfile.TemporaryDirectory() as tmp:
             data = export_network(store, args.format, Path(tmp) / f"graph.{args.format}").read_bytes()
@@ -112,7 +114,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        print(f"kg: wrote {args.output}", file=sys.stderr)
+        print(f"kg: wrote {where(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -216,7 +218,7 @@ def register(sub: Any) -> None:
     e.add_argument("--format", choices=sorted(FORMATS) + list(NETWORK_FORMATS), default="trig",
                    help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs; "
                         "graphml and gexf write the entity network (Gephi, Cytoscape)")
-    e.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
+    e.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; '-' or no -o: standard output)")
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("query", help="run SPARQL over the graph (prefixes kg:, kgr:, org:, schema:, prov:, ... "

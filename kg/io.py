@@ -8,25 +8,54 @@ and an interrupted write leaves no stray temp file behind.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+STDOUT = "-"
+
+
+def where(path: str | os.PathLike[str]) -> str:
+    """How a message names an output: ``-`` is standard output."""
+    return "standard output" if str(path) == STDOUT else str(path)
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux lets us (os.umask can only set it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Create ``path``'s directory, call ``write`` on a binary temp file beside it, then rename it into place.
+
+    ``-`` is standard output.
 
     The temp file lives in the same directory so the rename is atomic (same
     file system); on any error, including KeyboardInterrupt, it is removed and
     the old ``path`` is left untouched.
     """
+    if str(path) == STDOUT:  # `-o -`: the same bytes to standard output, for pipes
+        sys.stdout.flush()
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return Path(STDOUT)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; a written file follows the umask
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -34,4 +63,4 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     return out
 
 
-__all__ = ["write_atomic"]
+__all__ = ["STDOUT", "where", "write_atomic"]

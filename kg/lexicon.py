@@ -11,13 +11,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+from kg.resources import resource
 
 
 def _lines(name: str) -> list[str]:
-    path = LEXICON_DIR / name
+    path = resource("lexicons", name)
     out = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()

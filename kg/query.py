@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.resources import resource_dir
 from kg.vocab import PREFIXES
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s*:?\s*(.*)$")
 
 
@@ -47,9 +47,9 @@ class NamedQuery:
     params: dict[str, str] = field(default_factory=dict)
 
 
-def load_named(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
+def load_named(directory: Path | None = None) -> dict[str, NamedQuery]:
     out: dict[str, NamedQuery] = {}
-    for path in sorted(directory.glob("*.rq")):
+    for path in sorted((directory or resource_dir("queries")).glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
         desc = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
@@ -58,7 +58,7 @@ def load_named(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     return out
 
 
-def get_named(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
+def get_named(name: str, directory: Path | None = None) -> NamedQuery:
     queries = load_named(directory)
     if name not in queries:
         raise QueryError(f"no named query {name!r} (kg query --list shows them)")
@@ -259,7 +259,6 @@ def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: s
 
 
 __all__ = [
-    "QUERY_DIR",
     "NamedQuery",
     "QueryError",
     "bind_params",

@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.link import Linked, LinkedArticle, mint, normalise
 from kg.model import Evidence
+from kg.resources import resource
 from kg.vocab import ENTITY_CLASSES, KG, KGR, ORG, PREDICATES, SDO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -229,7 +230,6 @@ __all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "to_rdf"]
 
 # -------------------------------------------------------------------- validation
 
-SHAPES = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
 
 
 @dataclass
@@ -246,7 +246,7 @@ class Violation:
         return f"{self.severity}: {where}: {self.message}{val}"
 
 
-def validate_ntriples(data: bytes, shapes: Path = SHAPES) -> list[Violation]:
+def validate_ntriples(data: bytes, shapes: Path | None = None) -> list[Violation]:
     """SHACL-check the union graph given as N-Triples; an empty list means it conforms."""
     import pyshacl
     from rdflib import Graph, Namespace
@@ -255,7 +255,7 @@ def validate_ntriples(data: bytes, shapes: Path = SHAPES) -> list[Violation]:
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     data_graph = Graph().parse(data=data, format="nt")
-    shapes_graph = Graph().parse(shapes, format="turtle")
+    shapes_graph = Graph().parse(shapes or resource("ontology", "shapes.ttl"), format="turtle")
     _conforms, report, _text = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
                                                 advanced=False, allow_warnings=True)
     out = []

@@ -25,6 +25,7 @@ from kg.link import FAMILY, LinkIndex, _Seen, normalise
 from kg.model import Article
 from kg.query import bind_params, projected_variables
 from kg.rdf import ArticleRdf
+from kg.resources import resource
 from kg.vocab import KG, KGR_NS, ORG, PREFIXES
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
@@ -42,6 +43,8 @@ class GraphStore:
     def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
         self.path = Path(path)
         try:
+            if not read_only:  # a fresh clone has no outputs/: a store's folder is made, parents and all
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -302,16 +305,14 @@ class EntityReport:
     mentions: list[MentionReport]
 
 
-ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
 
 
 @lru_cache(maxsize=1)
 def rule_labels() -> dict[str, str]:
     """English labels of the link rules, read from the ontology so the wording lives in one place."""
-    if not ONTOLOGY.exists():
-        return {}
     return {
-        q.subject.value: q.object.value for q in ox.parse(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE)
+        q.subject.value: q.object.value
+        for q in ox.parse(path=str(resource("ontology", "kg.ttl")), format=ox.RdfFormat.TURTLE)
         if isinstance(q.subject, ox.NamedNode) and q.predicate.value == str(RDFS.label)
         and isinstance(q.object, ox.Literal) and q.object.language == "en"}
 

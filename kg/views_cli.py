@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from kg.cli_common import guard, store_arg
+from kg.io import where
 
 
 @guard
@@ -25,7 +26,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
                    predicates=args.predicates, since=args.since, until=args.until, article=args.article)
     left = f"; {s.omitted_nodes} entities left out (see the note on the page)" if s.omitted_nodes else ""
     layout = "browser physics" if s.physics else "precomputed layout"
-    print(f"kg: wrote {s.output} ({s.nodes} entities, {s.edges} relations, {layout}{left})", file=sys.stderr)
+    print(f"kg: wrote {where(s.output)} ({s.nodes} entities, {s.edges} relations, {layout}{left})", file=sys.stderr)
     return 0
 
 
@@ -62,7 +63,8 @@ def register(sub: Any) -> None:
 
     v = sub.add_parser("viz", help="write an interactive HTML view of the graph (works offline)")
     store_arg(v)
-    v.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="FILE", help=f"default {DEFAULT_OUTPUT}")
+    v.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="FILE",
+                   help=f"default {DEFAULT_OUTPUT}; '-' writes the page to standard output")
     v.add_argument("--focus", action="append", metavar="NAME",
                    help="draw only the neighbourhood of this person, organisation or event (name or alias, "
                         "either script; repeatable)")
