@@ -43,9 +43,10 @@ def extract(set_name: str) -> dict[str, str]:
     files = sorted(str(p) for p in (EVAL / set_name).glob("*.txt"))
     out = subprocess.run([str(kg), "extract", *files, "--format", "jsonl"], capture_output=True, text=True,
                          check=False)
-    if out.returncode not in (0, 1):
+    found = {json.loads(line)["id"]: line for line in out.stdout.splitlines() if line.strip()}
+    if out.returncode not in (0, 1) or not found:  # an import error must not read as a score of 0
         sys.exit(f"kg extract failed on {set_name}: {out.stderr.strip()[-500:]}")
-    return {json.loads(line)["id"]: line for line in out.stdout.splitlines() if line.strip()}
+    return found
 
 
 def score(items: list[tuple[str, str]], predictions: dict[tuple[str, str], str], explain: bool = False) -> dict:
