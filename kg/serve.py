@@ -536,7 +536,7 @@ def query_page(named: Iterable[Any], endpoint: str = "/sparql") -> str:
                 if params else "")
         text = q.text
         if q.params:
-            from kg.query import bind_params
+            from kg.sparql import bind_params
             text = bind_params(text, {p: ox.Literal("…") for p in q.params})
         parts.append(
             f'<section id="{html.escape(q.name, quote=True)}"><h3>{html.escape(q.name)}</h3>'

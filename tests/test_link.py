@@ -8,8 +8,11 @@ from pathlib import Path
 from conftest import article, write
 
 from kg.cli import main
-from kg.link import Linker, fold_width, normalise
-from kg.store import GraphStore, build_store, explain_entity, find_entities
+from kg.explain import explain_entity, find_entities
+from kg.link import Linker
+from kg.pipeline import build_store
+from kg.store import GraphStore
+from kg.text import fold_width, normalise
 from kg.vocab import KG
 
 

@@ -12,7 +12,8 @@ import pytest
 from conftest import article, write
 
 from kg.cli import main
-from kg.query import QueryError, bind_params, load_named, projected_variables, table, width
+from kg.query import load_named, table, width
+from kg.sparql import QueryError, bind_params, projected_variables
 from kg.store import GraphStore
 
 

@@ -12,8 +12,9 @@ from conftest import ROOT, article, write
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.rdf import date_literal, validate_ntriples
+from kg.rdf import date_literal
 from kg.store import GraphStore
+from kg.validate import validate_ntriples
 from kg.vocab import KG, KG_NS, PREFIXES
 
 ONTOLOGY = ROOT / "ontology" / "kg.ttl"

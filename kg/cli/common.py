@@ -1,19 +1,12 @@
-"""What every `kg` command shares: one-line errors, progress lines and the --store option.
-
-One guard for all commands, so that no command can leak a traceback that
-another would have turned into a message (``kg --traceback`` still shows it).
-"""
+"""What the `kg` commands share: the one-line error, progress lines, the --store option, the push report."""
 
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import time
-from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
-Command = Callable[[argparse.Namespace], int]
 DEFAULT_STORE = "outputs/store"
 
 
@@ -26,25 +19,6 @@ def describe(exc: BaseException) -> str:
         return f"{where}{exc.strerror or exc}"
     msg = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
-
-
-def guard(func: Command) -> Command:
-    """Every failure becomes `kg: error: …` and an exit status (an error's own ``status``, else 1)."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except (KeyboardInterrupt, BrokenPipeError):
-            raise
-        except Exception as exc:
-            if getattr(args, "traceback", False):
-                raise
-            print(f"kg: error: {describe(exc)}", file=sys.stderr)
-            status = getattr(exc, "status", 1)
-            return status if isinstance(status, int) and status > 0 else 1
-
-    return run
 
 
 class Progress:
@@ -79,3 +53,23 @@ def port(value: str) -> int:
     if not 0 <= n <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535)")
     return n
+
+
+def push_and_report(store: Any, endpoint: str, graph_store: str | None, **options: Any) -> int:
+    """Push and report on stderr (what `kg push` and `kg build --endpoint` print); the exit status."""
+    from kg.push import push_store
+
+    shown = Progress(sys.stderr)
+
+    def progress(done: int, total: int, failed: int) -> None:
+        shown.show(f"kg: pushed {done - failed}/{total} graphs, {failed} failed", final=done == total)
+
+    report = push_store(store, endpoint, graph_store, progress=progress, **options)
+    listed = 20
+    for f in report.failures[:listed]:
+        print(f"kg: error: {f}", file=sys.stderr)
+    if len(report.failures) > listed:
+        print(f"kg: error: ... and {len(report.failures) - listed} more graphs failed", file=sys.stderr)
+    print(f"kg: pushed {report.pushed}/{report.graphs} graphs ({report.triples} triples) to {report.target} "
+          f"in {report.seconds:.1f} s, {len(report.failures)} failed", file=sys.stderr)
+    return 0 if report.ok else 1
