@@ -142,12 +142,23 @@ def substitutions(params: dict[str, str], required: dict[str, str] | None = None
     return {k: param_term(v) for k, v in params.items()}
 
 
-def syntax_message(exc: SyntaxError) -> str:
-    """The parser's message on one line, long "expected one of" lists cut short."""
+def syntax_message(exc: SyntaxError, prefixes: dict[str, str] = PREFIXES, endpoint: bool = False) -> str:
+    """The parser's message on one line; an unknown prefix said in words, since its list of expected characters
+    hides the point.
+
+    A terminal gets a short line (long "expected one of" lists cut). An
+    endpoint's client may declare prefixes of its own, so it is told it can, and
+    gets the parser's whole message.
+    """
     msg = " ".join(str(exc).split())
     if "Prefix not found" in msg:
         head = msg.split(": expected", 1)[0]
-        return f"malformed query: {head}: unknown prefix (predeclared: {', '.join(PREFIXES)})"
+        if endpoint:
+            return (f"malformed query: {head}: unknown prefix (predeclared: {', '.join(prefixes)}; declare others "
+                    f"with PREFIX). Parser: {msg}")
+        return f"malformed query: {head}: unknown prefix (predeclared: {', '.join(prefixes)})"
+    if endpoint:
+        return f"malformed query: {msg}"
     if len(msg) > 200:
         msg = msg[:197] + "..."
     return f"malformed query: {msg}"

@@ -43,7 +43,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add `serve` and `push` to kg's subparsers (``sub`` is argparse's subparsers action)."""
     from kg.push import METADATA_GRAPH
-    from kg.serve import (
+    from kg.serve.protocol import (
         DEFAULT_HOST,
         DEFAULT_MAX_BYTES,
         DEFAULT_MAX_QUERY_BYTES,
