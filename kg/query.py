@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import unicodedata
@@ -20,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import resource_dir
+from kg.results import boolean, select_chunks
 from kg.sparql import QueryError, compact, substitutions, syntax_message
 from kg.store import GraphStore
 from kg.text import normalise
@@ -139,16 +139,20 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> str:
-    """Results as text: aligned table, CSV/TSV, or the SPARQL 1.1 JSON results format."""
+    """Results as text: aligned table, CSV/TSV of plain values, or SPARQL 1.1 JSON (kg.results, as kg serve sends it).
+
+    CSV and TSV here are for spreadsheets and shell pipes, so they hold plain
+    values; the endpoint's are the standard's, with N-Triples terms in TSV.
+    """
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result)}) + "\n"
+            return boolean(bool(result), "json").decode("utf-8") + "\n"
         return ("true" if result else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
         return result.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
     header = [v.value for v in result.variables]
+    if fmt == "json":
+        return "".join(select_chunks(header, result, "json")) + "\n"
     rows: list[list[str]] = []
     for sol in result:
         if fmt == "table":
