@@ -15,7 +15,17 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from kg.cli import extract, graph, serve, views
-from kg.cli.common import describe
+
+
+def describe(exc: BaseException) -> str:
+    """The one line a user sees: kg's own errors speak for themselves, others say what they are."""
+    if type(exc).__module__.startswith("kg."):
+        return " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 def _version() -> str:

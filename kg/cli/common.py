@@ -1,4 +1,4 @@
-"""What the `kg` commands share: the one-line error, progress lines, the --store option, the push report."""
+"""What the `kg` commands share: progress lines, the --store option, the push report."""
 
 from __future__ import annotations
 
@@ -8,17 +8,6 @@ import time
 from typing import Any, TextIO
 
 DEFAULT_STORE = "outputs/store"
-
-
-def describe(exc: BaseException) -> str:
-    """The one line a user sees: kg's own errors speak for themselves, others say what they are."""
-    if type(exc).__module__.startswith("kg."):
-        return " ".join(str(exc).split()) or type(exc).__name__
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}"
-    msg = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 class Progress:
