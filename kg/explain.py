@@ -102,7 +102,7 @@ def explain(store: GraphStore, ref: str) -> list[EntityReport]:
     """Every entity ``ref`` names (namesakes kept apart are several), with how each mention was linked."""
     reports = [r for r in (explain_entity(store, i) for i in find_entities(store, ref)) if r is not None]
     if not reports:
-        raise ExplainError(f"no entity named {ref!r} in {store.path}")
+        raise ExplainError(f"no entity named {ref!r}" + (f" in {store.path}" if store.path else ""))
     return reports
 
 

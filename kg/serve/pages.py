@@ -10,15 +10,15 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
+from kg.query import NamedQuery
 from kg.serve.protocol import ServeError
 from kg.sparql import bind_params
 
 
-def query_page(named: Iterable[Any], endpoint: str = "/sparql") -> str:
+def query_page(named: Iterable[NamedQuery], endpoint: str = "/sparql") -> str:
     """The query form and the named queries, each in its own form: no script, no CDN, everything escaped."""
     formats = [("html", "HTML table"), ("json", "SPARQL JSON / JSON-LD"), ("xml", "SPARQL XML / RDF-XML"),
                ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT)"), ("nt", "N-Triples (CONSTRUCT)")]
