@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import jieba.posseg
 
     from kg.extract import extract, extract_article
-    from kg.extract.segment import to_simplified
+    from kg.text import to_simplified
 
     t_load_kg = t_import_kg + timed(lambda: extract("新华社北京电 国务院总理李强主持召开国务院常务会议。", id="warmup"))
     jieba.setLogLevel(60)  # silence "Building prefix dict" on stderr

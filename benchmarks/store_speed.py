@@ -26,8 +26,9 @@ import pyoxigraph as ox
 
 from kg.link import Linker
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
-from kg.query import load_named, substitutions
+from kg.query import load_named
 from kg.rdf import to_rdf
+from kg.sparql import substitutions
 from kg.vocab import PREFIXES
 
 SURNAMES = "柯陆濮訾冼笪佘鄢谯邴郗鞠蓟阙钟岑殷滕逄仉"
@@ -97,7 +98,7 @@ def generate(target: int, out: Path) -> tuple[int, str, str]:
 
 
 def queries(person: str, org: str) -> dict[str, tuple[str, dict[str, ox.NamedNode | ox.Literal]]]:
-    from kg.link import normalise
+    from kg.text import normalise
 
     params = {"person": normalise(person), "entity": normalise(org)}
     out = {}

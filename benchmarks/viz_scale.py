@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.views import render_html, synthetic_network
-from kg.views.html import _keep_top
+from kg.views.html import keep_top
 from kg.views.layout import compute_positions
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -63,7 +63,7 @@ def main() -> None:
             t = time.monotonic()
             s = render_html(G, out, max_nodes=max_nodes)
             write_s = time.monotonic() - t
-            shown = _keep_top(G, s.nodes, []) if s.nodes < n else G
+            shown = keep_top(G, s.nodes, []) if s.nodes < n else G
             t = time.monotonic()
             if s.nodes > 100:
                 compute_positions(shown)

@@ -21,17 +21,12 @@ the same body either way in different articles.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.extract.segment import to_simplified
 from kg.model import ArticleGraph, Evidence
+from kg.text import FAMILY, normalise
 from kg.vocab import KG, KGR_NS
-
-FAMILY = {"Person": "person", "Organization": "org", "Alliance": "org", "Event": "event", "Place": "place",
-          "Work": "work"}
 
 #: type of an endpoint that a relation names but the extractor did not list as an entity
 SUBJECT_TYPE = {"attended": "Person", "spokeAt": "Person", "hosted": "Person", "presented": "Person",
@@ -42,21 +37,14 @@ OBJECT_TYPE = {"attended": "Event", "spokeAt": "Event", "hosted": "Event", "orga
                "partOf": "Event", "presented": "Work", "awarded": "Work", "founded": "Organization",
                "memberOf": "Organization", "represents": "Organization", "heldAt": "Place"}
 
-_SPACE = re.compile(r"\s+")
+
+def iri_kind(typ: str) -> str:
+    """The IRI path segment of an entity type: its family (kg.text.FAMILY), so an alliance mints as an organisation."""
+    return FAMILY[typ].lower()
 
 
-def normalise(name: str) -> str:
-    """The form names are compared in: full-width/half-width folded, simplified, no spaces."""
-    return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", name))).strip()
-
-
-def fold_width(name: str) -> str:
-    """``normalise`` without the script conversion: full-width/half-width folded, no spaces, characters as printed.
-
-    For matching what a reader types character for character (the graph page's
-    search); names are still compared and minted in ``normalise`` form.
-    """
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+#: every kind an entity IRI can have
+KINDS = frozenset(iri_kind(t) for t in FAMILY)
 
 
 def _digest(*parts: str) -> str:
@@ -88,7 +76,7 @@ class Linked:
 
 
 @dataclass
-class _Seen:
+class Seen:
     """What the index remembers of an entity: enough to explain a merge into it."""
 
     iri: str
@@ -100,13 +88,13 @@ class _Seen:
 class LinkIndex:
     """Names already in the graph. Built from the store, then grown article by article."""
 
-    names: dict[tuple[str, str], _Seen] = field(default_factory=dict)  # (family, normalised name)
-    aliases: dict[tuple[str, str], _Seen] = field(default_factory=dict)
+    names: dict[tuple[str, str], Seen] = field(default_factory=dict)  # (family, normalised name)
+    aliases: dict[tuple[str, str], Seen] = field(default_factory=dict)
     # normalised person name -> person IRI -> organisation IRI -> (titles, article id)
     persons: dict[str, dict[str, dict[str, tuple[set[str], str]]]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> display name
 
-    def add_name(self, family: str, norm: str, seen: _Seen, alias: bool) -> None:
+    def add_name(self, family: str, norm: str, seen: Seen, alias: bool) -> None:
         table = self.aliases if alias else self.names
         table.setdefault((family, norm), seen)
         self.labels.setdefault(seen.iri, seen.label)
@@ -167,7 +155,7 @@ class Linker:
                     typ = table[r.p]
                     if r.p == "partOf" and role == "object":  # an organisation is part of an organisation
                         sub = out.resolve(r.s)
-                        typ = "Organization" if sub is not None and FAMILY.get(sub.type) == "org" else typ
+                        typ = "Organization" if sub is not None and FAMILY.get(sub.type) == "Org" else typ
                     how = f"{role} of {r.p}"
                     if typ == "Person":
                         lk = self._link_person(name, [], r.evidence, graph, out, key, inferred=how)
@@ -184,7 +172,7 @@ class Linker:
 
     def _link_named(self, name: str, typ: str, aliases: list[str], ev: Evidence | None, article: str,
                     inferred: str | None = None) -> Linked:
-        fam = FAMILY[typ]
+        fam = iri_kind(typ)
         norm = normalise(name)
         norms = [norm, *(a for a in dict.fromkeys(normalise(a) for a in aliases) if a != norm)]
         idx = self.index
@@ -208,7 +196,7 @@ class Linker:
             rule = KG.InferredFromRelation if inferred else KG.NewEntity
             note = f"first seen in article {article}" + (f"; type inferred as {typ} from the {inferred}"
                                                           if inferred else "")
-        seen = _Seen(iri, name, article)
+        seen = Seen(iri, name, article)
         idx.add_name(fam, norm, seen, alias=False)
         for a in norms[1:]:
             idx.add_name(fam, a, seen, alias=True)
@@ -258,4 +246,4 @@ class Linker:
         return Linked(iri, "Person", name, list(aliases), str(rule), note, ev, [norm])
 
 
-__all__ = ["FAMILY", "LinkIndex", "Linked", "LinkedArticle", "Linker", "article_key", "mint", "normalise"]
+__all__ = ["KINDS", "LinkIndex", "Linked", "LinkedArticle", "Linker", "Seen", "article_key", "iri_kind", "mint"]

@@ -1,23 +1,16 @@
-"""SPARQL for analysts: predeclared prefixes, named queries from queries/*.rq, readable result tables.
+"""SPARQL for analysts: named queries from queries/*.rq, parameters by name, readable result tables.
 
 A named query file starts with ``# one-line description``; parameters are
 declared by ``# @param name: what it is`` lines and bound with
-``--param name=value``. ``GraphStore.query`` binds each one through
-pyoxigraph's ``substitutions`` when the query returns that variable (or is an
-ASK, CONSTRUCT, DESCRIBE or ``SELECT *``; see ``projected_variables``): the
-optimiser then treats it as a constant even inside subqueries, which is what
-keeps ``about`` fast. pyoxigraph refuses substitutions for a variable a SELECT
-does not project, so such a binding is written into the query by
-``bind_params`` as ``VALUES ?name { value }`` at the start of the outer group
-pattern. The query text itself is never edited otherwise, so it stays the one
-written (and runs unchanged on rdflib, as the benchmark does).
+``--param name=value`` (how a binding reaches the query: kg.sparql).
+``run_query`` is `kg query` without the command line, for a notebook.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,17 +19,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import resource_dir
-from kg.vocab import PREFIXES
+from kg.results import boolean, select_chunks
+from kg.sparql import QueryError, compact, substitutions, syntax_message
+from kg.store import GraphStore
+from kg.text import normalise
 
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s*:?\s*(.*)$")
-
-
-class QueryError(Exception):
-    """A query the user got wrong; ``status`` is the exit status (2 for syntax, as for usage errors)."""
-
-    def __init__(self, message: str, status: int = 2) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -73,135 +61,53 @@ def parse_param(spec: str) -> tuple[str, str]:
     return name, value
 
 
-def param_term(value: str) -> ox.NamedNode | ox.Literal:
-    """``<iri>`` or ``prefix:local`` (a known prefix) is an IRI; anything else is a plain string."""
-    if value.startswith("<") and value.endswith(">"):
-        return ox.NamedNode(value[1:-1])
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return ox.NamedNode(PREFIXES[prefix] + local)
-    if value.startswith(("http://", "https://")):
-        return ox.NamedNode(value)
-    return ox.Literal(value)
+def list_named() -> str:
+    """The named queries, one a line with their parameters, as `kg query --list` prints them."""
+    named = load_named()
+    wid = max((len(n) for n in named), default=0)
+    lines = []
+    for q in named.values():
+        ps = " ".join(f"--param {p}=..." for p in q.params)
+        lines.append(f"{q.name:<{wid}}  {q.description}" + (f"  [{ps}]" if ps else ""))
+    return "".join(line + "\n" for line in lines)
 
 
-#: what the scanner skips: comments, strings (long and short), IRIs, variables; and what it reports: words, brackets
-_TOKEN = re.compile(
-    r"(?P<skip>#[^\n]*"  # comment
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"  # long strings
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n]|\\.)*'"  # short strings
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRI
-    r"|[?$]\w+)"  # variable
-    r"|(?P<word>[A-Za-z_][\w\-.]*(?::[\w\-.]*)?)"  # keyword or prefixed name
-    r"|(?P<bracket>[{}()])")
-_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+def run_query(store: GraphStore | str | os.PathLike[str], sparql: str | None = None, file: str | None = None,
+              name: str | None = None, params: list[str] | tuple[str, ...] = (), fmt: str = "table") -> str:
+    """One query (its text, a .rq file or a named query) with ``NAME=VALUE`` parameters, rendered as ``fmt``.
 
-
-def _tokens(text: str) -> list[tuple[str, int]]:
-    """Keywords (upper-cased) and brackets of ``text`` with their offsets, outside comments, strings and IRIs."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        if m.group("word"):
-            out.append((m.group("word").upper(), m.start()))
-        elif m.group("bracket"):
-            out.append((m.group("bracket"), m.start()))
-    return out
-
-
-def outer_group(text: str) -> int:
-    """Offset just after the ``{`` that opens the query's outer WHERE group pattern.
-
-    Supported forms: ``SELECT … WHERE {``, ``SELECT … {`` (WHERE is optional),
-    ``ASK [WHERE] {``, ``DESCRIBE … [WHERE] {``, ``CONSTRUCT { template }
-    [WHERE] {``, each after any PREFIX/BASE prologue. The first ``{`` at
-    nesting depth 0 after the query form is the outer group, so a subquery's
-    own ``WHERE {`` is never taken for it, nor is a brace in a comment, string,
-    IRI or a parenthesised ``EXISTS { }`` in the select clause. Raises
-    QueryError for the short ``CONSTRUCT WHERE { }`` form, where VALUES is not
-    allowed, and for a query with no group pattern.
+    ``store`` may be a path, opened only once the query and its parameters are
+    known to be right, so a mistake in them is reported first.
     """
-    toks = _tokens(text)
-    form = next((i for i, (t, _) in enumerate(toks) if t in _FORMS), None)
-    if form is None:
-        raise QueryError("cannot bind --param: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
-    skip_template = toks[form][0] == "CONSTRUCT"
-    parens = braces = 0
-    for i in range(form + 1, len(toks)):
-        t, pos = toks[i]
-        if t == "(":
-            parens += 1
-        elif t == ")":
-            parens -= 1
-        elif t == "{" and parens == 0:
-            if braces == 0 and not skip_template:
-                return pos + 1
-            if braces == 0 and toks[i - 1][0] == "WHERE":
-                raise QueryError("cannot bind --param in the short CONSTRUCT WHERE { } form: write the template")
-            braces += 1
-        elif t == "}" and parens == 0:
-            braces -= 1
-            if braces == 0:
-                skip_template = False  # the CONSTRUCT template is closed: the next group is the pattern
-    raise QueryError("cannot bind --param: the query has no WHERE block")
-
-
-def bind_params(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Insert ``VALUES ?name { term }`` for each binding at the start of the outer group pattern (``outer_group``)."""
-    if not values:
-        return text
-    at = outer_group(text)
-    inline = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in values.items())
-    return f"{text[:at]} {inline} {text[at:]}"
-
-
-def projected_variables(text: str) -> frozenset[str] | None:
-    """Names of the variables a SELECT returns; None for the forms where pyoxigraph substitutes any variable.
-
-    Read from pyoxigraph's own parse (the query run on an empty in-memory
-    store costs well under a millisecond), so aggregates, ``SELECT *`` and
-    subqueries count exactly as pyoxigraph counts them. ASK, CONSTRUCT and
-    DESCRIBE accept substitutions for any variable, hence None.
-    Raises SyntaxError for a malformed query, as running it would.
-    """
-    res = ox.Store().query(text, prefixes=PREFIXES)
-    if isinstance(res, ox.QuerySolutions):
-        return frozenset(v.value for v in res.variables)
-    return None
-
-
-def substitutions(params: dict[str, str], required: dict[str, str] | None = None, query_name: str = ""
-                  ) -> dict[str, ox.NamedNode | ox.Literal]:
-    missing = [p for p in (required or {}) if p not in params]
-    if missing:
-        need = " ".join(f"--param {p}=VALUE" for p in missing)
-        raise QueryError(f"query {query_name} needs {need} ({'; '.join(f'{p}: {required[p]}' for p in missing)})"
-                         if required else f"missing {need}")
-    return {k: param_term(v) for k, v in params.items()}
-
-
-def syntax_message(exc: SyntaxError) -> str:
-    """The parser's message on one line, long "expected one of" lists cut short."""
-    msg = " ".join(str(exc).split())
-    if "Prefix not found" in msg:
-        head = msg.split(": expected", 1)[0]
-        return f"malformed query: {head}: unknown prefix (predeclared: {', '.join(PREFIXES)})"
-    if len(msg) > 200:
-        msg = msg[:197] + "..."
-    return f"malformed query: {msg}"
+    sources = [x for x in (sparql, file, name) if x]
+    if len(sources) != 1:
+        raise QueryError("give exactly one of: a SPARQL string, -f FILE, --name NAME (or --list)")
+    required: dict[str, str] = {}
+    label = "query"
+    if name:
+        nq = get_named(name)
+        text, required, label = nq.text, nq.params, nq.name
+    elif file:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"cannot read {file}: {exc.strerror or exc}", status=1) from exc
+    else:
+        text = str(sparql)
+    values = dict(parse_param(p) for p in params)
+    # names are stored normalised (simplified, NFKC): normalise plain-text values the same way
+    values = {k: (v if v.startswith(("<", "http://", "https://")) or ":" in v else normalise(v))
+              for k, v in values.items()}
+    subs = substitutions(values, required, label)
+    if not isinstance(store, GraphStore):
+        store = GraphStore.open_existing(store)
+    try:
+        return render(store.query(text, subs), fmt)
+    except SyntaxError as exc:
+        raise QueryError(syntax_message(exc)) from exc
 
 
 # ------------------------------------------------------------------ formatting
-
-
-def compact(iri: str) -> str:
-    """Shortest prefixed form, for reading; csv/tsv/json keep full IRIs as the standards say."""
-    best = iri
-    for p, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) - len(ns) + len(p) + 1 < len(best):
-            best = f"{p}:{iri[len(ns):]}"
-    return best
 
 
 def display(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
@@ -233,16 +139,20 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> str:
-    """Results as text: aligned table, CSV/TSV, or the SPARQL 1.1 JSON results format."""
+    """Results as text: aligned table, CSV/TSV of plain values, or SPARQL 1.1 JSON (kg.results, as kg serve sends it).
+
+    CSV and TSV here are for spreadsheets and shell pipes, so they hold plain
+    values; the endpoint's are the standard's, with N-Triples terms in TSV.
+    """
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result)}) + "\n"
+            return boolean(bool(result), "json").decode("utf-8") + "\n"
         return ("true" if result else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
         return result.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
     header = [v.value for v in result.variables]
+    if fmt == "json":
+        return "".join(select_chunks(header, result, "json")) + "\n"
     rows: list[list[str]] = []
     for sol in result:
         if fmt == "table":
@@ -258,20 +168,5 @@ def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: s
     return buf.getvalue()
 
 
-__all__ = [
-    "NamedQuery",
-    "QueryError",
-    "bind_params",
-    "compact",
-    "get_named",
-    "load_named",
-    "outer_group",
-    "param_term",
-    "parse_param",
-    "projected_variables",
-    "render",
-    "substitutions",
-    "syntax_message",
-    "table",
-    "width",
-]
+__all__ = ["NamedQuery", "get_named", "list_named", "load_named", "parse_param", "render", "run_query", "table",
+           "width"]

@@ -15,15 +15,14 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.link import Linked, LinkedArticle, mint, normalise
+from kg.link import Linked, LinkedArticle, mint
 from kg.model import Evidence
-from kg.resources import resource
+from kg.text import normalise
 from kg.vocab import ENTITY_CLASSES, KG, KGR, ORG, PREDICATES, SDO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -226,44 +225,3 @@ def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str, text: 
 
 
 __all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "to_rdf"]
-
-
-# -------------------------------------------------------------------- validation
-
-
-
-@dataclass
-class Violation:
-    severity: str
-    focus: str
-    path: str
-    message: str
-    value: str
-
-    def __str__(self) -> str:
-        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
-        val = f" (value: {self.value})" if self.value else ""
-        return f"{self.severity}: {where}: {self.message}{val}"
-
-
-def validate_ntriples(data: bytes, shapes: Path | None = None) -> list[Violation]:
-    """SHACL-check the union graph given as N-Triples; an empty list means it conforms."""
-    import pyshacl
-    from rdflib import Graph, Namespace
-
-    from kg.query import compact
-
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    data_graph = Graph().parse(data=data, format="nt")
-    shapes_graph = Graph().parse(shapes or resource("ontology", "shapes.ttl"), format="turtle")
-    _conforms, report, _text = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
-                                                advanced=False, allow_warnings=True)
-    out = []
-    for res in report.subjects(RDF.type, sh.ValidationResult):
-        def one(p: URIRef, res: URIRef = res) -> str:
-            v = report.value(res, p)
-            return "" if v is None else (compact(str(v)) if isinstance(v, URIRef) else str(v))
-        out.append(Violation(one(sh.resultSeverity).removeprefix("http://www.w3.org/ns/shacl#") or "Violation",
-                             one(sh.focusNode), one(sh.resultPath), one(sh.resultMessage), one(sh.value)))
-    out.sort(key=lambda v: (v.focus, v.path, v.message))
-    return out

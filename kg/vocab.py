@@ -1,15 +1,18 @@
 """The project's RDF terms in one place, so an IRI is never spelt out twice in the code.
 
-``KG`` is a ``DefinedNamespace`` with ``_fail = True``: a misspelt term raises at
-import or call time instead of silently minting a new IRI that no query finds.
-tests/test_rdf.py checks that every term declared here is declared in
+Every vocabulary the code writes is closed: ``KG``, ``SDO`` and ``SEM`` are
+``DefinedNamespace``s with ``_fail = True`` and ``ORG`` is rdflib's own (closed
+too), so a misspelt term raises at import or call time instead of silently
+minting a new IRI that no query finds. ``KGR`` alone stays open: it is where
+resources are minted, one IRI per thing, not a vocabulary.
+tests/test_rdf.py checks that every term declared in ``KG`` is declared in
 ontology/kg.ttl and the other way round.
 """
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 KG_NS = "https://w3id.org/kg-news/ontology#"
 KGR_NS = "https://w3id.org/kg-news/id/"
@@ -68,9 +71,28 @@ class KG(DefinedNamespace):
     InferredFromRelation: URIRef
 
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-SDO = Namespace("https://schema.org/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+class SDO(DefinedNamespace):
+    """The schema.org terms kg writes (rdflib's SDO accepts any name, so it would not catch a typo)."""
+
+    _NS = Namespace("https://schema.org/")
+    _fail = True
+
+    Person: URIRef
+    Event: URIRef
+    Place: URIRef
+    CreativeWork: URIRef
+    NewsArticle: URIRef
+    url: URIRef
+    superEvent: URIRef
+
+
+class SEM(DefinedNamespace):
+    """The Simple Event Model: only its prefix is used (queries, exports); terms would be declared here first."""
+
+    _NS = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+    _fail = True
+
+
 KGR = Namespace(KGR_NS)
 
 #: prefixes predeclared in every query and written into every export

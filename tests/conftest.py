@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from kg.link import LinkedArticle, Linker
+from kg.linkstore import link_index
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
+from kg.pipeline import build_store
 from kg.rdf import to_rdf
-from kg.store import GraphStore, build_store
+from kg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -56,7 +58,7 @@ def article(aid: str, text: str, entities: Iterable[tuple[str, str] | tuple[str,
 
 def write(store: GraphStore, graphs: Iterable[ArticleGraph], linker: Linker | None = None) -> list[LinkedArticle]:
     """Link and store hand-made graphs the way build_store does, minus extraction."""
-    linker = linker or Linker(store.link_index(exclude_graphs=()))
+    linker = linker or Linker(link_index(store))
     out = []
     for g in graphs:
         la = linker.link(g)

@@ -25,7 +25,8 @@ import networkx as nx
 import pytest
 from conftest import article, write
 
-from kg.store import GraphStore, build_store
+from kg.pipeline import build_store
+from kg.store import GraphStore
 from kg.views import load_network, render_html, synthetic_network, write_view
 
 CHROMIUM = Path("/usr/bin/chromium")

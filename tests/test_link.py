@@ -8,8 +8,11 @@ from pathlib import Path
 from conftest import article, write
 
 from kg.cli import main
-from kg.link import Linker, fold_width, normalise
-from kg.store import GraphStore, build_store, explain_entity, find_entities
+from kg.explain import explain_entity, find_entities
+from kg.link import Linker
+from kg.pipeline import build_store
+from kg.store import GraphStore
+from kg.text import fold_width, normalise
 from kg.vocab import KG
 
 
@@ -25,10 +28,10 @@ def test_normalise_folds_script_width_and_space() -> None:
     assert fold_width("東嶺 ＡＢ協會") == "東嶺AB協會" and normalise(fold_width("東嶺 協會")) == normalise("东岭协会")
 
 
-def test_namesakes_in_unrelated_contexts_stay_apart(tmp_path: Path) -> None:
+def test_namesakes_in_unrelated_contexts_stay_apart() -> None:
     t1 = "北岭大学校长柯远航出席典礼。"
     t2 = "南湾建材有限公司总经理柯远航出席签约仪式。"
-    las = write(GraphStore(tmp_path / "s"), [
+    las = write(GraphStore.in_memory(), [
         article("a1", t1, [("北岭大学", "Organization"), ("柯远航", "Person")], [("柯远航", "校长", "北岭大学")]),
         article("a2", t2, [("南湾建材有限公司", "Organization"), ("柯远航", "Person")],
                 [("柯远航", "总经理", "南湾建材有限公司")]),
@@ -38,10 +41,10 @@ def test_namesakes_in_unrelated_contexts_stay_apart(tmp_path: Path) -> None:
     assert b.rule == str(KG.NewEntity) and "kept apart" in b.note
 
 
-def test_namesakes_with_same_org_and_post_merge(tmp_path: Path) -> None:
+def test_namesakes_with_same_org_and_post_merge() -> None:
     t1 = "北岭大学校长柯远航出席典礼。"
     t2 = "北岭大学校长柯远航在会上讲话。"
-    las = write(GraphStore(tmp_path / "s"), [
+    las = write(GraphStore.in_memory(), [
         article("a1", t1, [("北岭大学", "Organization"), ("柯远航", "Person")], [("柯远航", "校长", "北岭大学")]),
         article("a2", t2, [("北岭大学", "Organization"), ("柯远航", "Person")], [("柯远航", "校长", "北岭大学")]),
     ])
@@ -51,10 +54,10 @@ def test_namesakes_with_same_org_and_post_merge(tmp_path: Path) -> None:
     assert _iri(las[:1], "北岭大学") == _iri(las[1:], "北岭大学")
 
 
-def test_person_without_post_is_not_guessed_into_a_namesake(tmp_path: Path) -> None:
+def test_person_without_post_is_not_guessed_into_a_namesake() -> None:
     t1 = "北岭大学校长柯远航出席典礼。"
     t2 = "柯远航参加了活动。"
-    las = write(GraphStore(tmp_path / "s"), [
+    las = write(GraphStore.in_memory(), [
         article("a1", t1, [("北岭大学", "Organization"), ("柯远航", "Person")], [("柯远航", "校长", "北岭大学")]),
         article("a2", t2, [("柯远航", "Person")]),
     ])
@@ -62,10 +65,10 @@ def test_person_without_post_is_not_guessed_into_a_namesake(tmp_path: Path) -> N
     assert b.iri != _iri(las[:1], "柯远航") and b.rule == str(KG.ArticleScoped)
 
 
-def test_traditional_and_simplified_spellings_are_one_entity(tmp_path: Path) -> None:
+def test_traditional_and_simplified_spellings_are_one_entity() -> None:
     t1 = "東嶺科技協會秘書長陸書航出席會議。"
     t2 = "东岭科技协会秘书长陆书航主持会议。"
-    las = write(GraphStore(tmp_path / "s"), [
+    las = write(GraphStore.in_memory(), [
         article("tw", t1, [("東嶺科技協會", "Organization"), ("陸書航", "Person")],
                 [("陸書航", "秘書長", "東嶺科技協會")]),
         article("cn", t2, [("东岭科技协会", "Organization"), ("陆书航", "Person")],
@@ -75,10 +78,10 @@ def test_traditional_and_simplified_spellings_are_one_entity(tmp_path: Path) -> 
     assert _iri(las[:1], "陸書航") == _iri(las[1:], "陆书航")
 
 
-def test_abbreviation_links_to_full_name(tmp_path: Path) -> None:
+def test_abbreviation_links_to_full_name() -> None:
     t1 = "北岭职业技术学院（简称北岭职院）举行典礼。"
     t2 = "北岭职院与企业签约。"
-    las = write(GraphStore(tmp_path / "s"), [
+    las = write(GraphStore.in_memory(), [
         article("a1", t1, [("北岭职业技术学院", "Organization", ["北岭职院"])]),
         article("a2", t2, [("北岭职院", "Organization")]),
     ])

@@ -30,7 +30,8 @@ import pytest
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
 from kg.push import METADATA_GRAPH, PushError, push_store
-from kg.query import bind_params, load_named
+from kg.query import load_named
+from kg.sparql import bind_params
 from kg.store import GraphStore
 from kg.vocab import KGR_NS, PREFIXES
 

@@ -12,7 +12,8 @@ import pytest
 from conftest import article, write
 
 from kg.cli import main
-from kg.query import QueryError, bind_params, load_named, projected_variables, table, width
+from kg.query import load_named, table, width
+from kg.sparql import QueryError, bind_params, projected_variables
 from kg.store import GraphStore
 
 
@@ -149,8 +150,8 @@ def test_bind_params_finds_the_outer_group_in_every_form() -> None:
     assert bind_params("SELECT * { }", {}) == "SELECT * { }"
 
 
-def test_a_binding_reaches_projected_and_unprojected_variables(tmp_path: Path) -> None:
-    store = GraphStore(tmp_path / "s")
+def test_a_binding_reaches_projected_and_unprojected_variables() -> None:
+    store = GraphStore.in_memory()
     write(store, [article("x", "阙明远出席北岭论坛。", [("阙明远", "Person"), ("北岭论坛", "Event")],
                           relations=[("阙明远", "attended", "北岭论坛")])])
     name = ox.Literal("阙明远")

@@ -12,8 +12,9 @@ from conftest import ROOT, article, write
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.rdf import date_literal, validate_ntriples
+from kg.rdf import date_literal
 from kg.store import GraphStore
+from kg.validate import validate_ntriples
 from kg.vocab import KG, KG_NS, PREFIXES
 
 ONTOLOGY = ROOT / "ontology" / "kg.ttl"
@@ -71,9 +72,9 @@ def test_sample_graph_conforms_to_shapes(sample_store: Path) -> None:
     assert validate_ntriples(union.serialize(format=ox.RdfFormat.N_TRIPLES)) == []
 
 
-def test_shapes_catch_a_malformed_graph(tmp_path: Path) -> None:
+def test_shapes_catch_a_malformed_graph() -> None:
     text = "白沙湾论坛在白沙湾举行。"
-    store = GraphStore(tmp_path / "s")
+    store = GraphStore.in_memory()
     write(store, [article("bad", text, [("白沙湾论坛", "Event")], relations=[("白沙湾论坛", "heldOn", "下周")])])
     store.store.update(f"DELETE {{ GRAPH ?g {{ ?a <{KG.sentence}> ?s }} }} "
                        f"WHERE {{ GRAPH ?g {{ ?a a <{KG.Assertion}> ; <{KG.sentence}> ?s }} }}")

@@ -38,8 +38,8 @@ from kg.serve import (
     Job,
     ServeConfig,
     SparqlServer,
+    Worker,
     WorkerPool,
-    _Worker,
     execute,
     is_loopback,
     make_server,
@@ -441,17 +441,17 @@ def test_ipv6_loopback_host(sample_store: Path) -> None:
 
 
 def test_pool_whose_second_worker_fails_stops_the_first(sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = _Worker.wait_ready
+    real = Worker.wait_ready
     calls: list[int] = []
 
-    def wait_ready(self: _Worker, timeout: float) -> None:
+    def wait_ready(self: Worker, timeout: float) -> None:
         calls.append(1)
         if len(calls) == 2:
             self.kill()
             raise RuntimeError("second worker failed")
         real(self, timeout)
 
-    monkeypatch.setattr(_Worker, "wait_ready", wait_ready)
+    monkeypatch.setattr(Worker, "wait_ready", wait_ready)
     before = live_children()
     with pytest.raises(RuntimeError, match="second worker"):
         WorkerPool(sample_store, dict(PREFIXES), size=2)
@@ -465,7 +465,7 @@ def test_worker_restarted_after_close_is_not_left_running(sample_store: Path) ->
     closed = threading.Event()
     real_spawn = pool._spawn
 
-    def late_spawn() -> _Worker:  # the restart thread gets going only once the pool is closed
+    def late_spawn() -> Worker:  # the restart thread gets going only once the pool is closed
         closed.wait(10)
         return real_spawn()
 

@@ -11,7 +11,8 @@ import pytest
 from conftest import SAMPLES
 
 from kg.cli import main
-from kg.store import GraphStore, StoreError, build_store
+from kg.pipeline import build_store
+from kg.store import GraphStore, StoreError
 
 
 def _build(paths: list[Path], store_dir: Path) -> GraphStore:
@@ -67,15 +68,15 @@ def test_rebuilding_an_article_replaces_its_graph(tmp_path: Path) -> None:
 
 
 def test_a_failing_article_does_not_stop_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    extract_module = importlib.import_module("kg.extract")  # the package attribute is shadowed by a function
-    real = extract_module.extract_article
+    pipeline = importlib.import_module("kg.pipeline")
+    real = pipeline.extract_article
 
     def flaky(article):  # type: ignore[no-untyped-def]
         if article.id == "b":
             raise ValueError("boom")
         return real(article)
 
-    monkeypatch.setattr(extract_module, "extract_article", flaky)
+    monkeypatch.setattr(pipeline, "extract_article", flaky)
     store = GraphStore(tmp_path / "s")
     s = build_store([str(_jsonl(tmp_path / "ab.jsonl", A, B))], store)
     assert (s.articles, s.failed) == (1, 1) and "boom" in s.errors[0]

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from kg.extract.mentions import GENERIC, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.lexicon import lexicon
-
-FAMILY = {"Person": "Person", "Organization": "Org", "Alliance": "Org", "Event": "Event",
-          "Place": "Place", "Work": "Work"}
+from kg.text import FAMILY
 
 
 @dataclass

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import title_before
-from kg.ingest.page import iso_date
 from kg.lexicon import lexicon
 from kg.model import Evidence, Relation
+from kg.text import iso_date
 
 # 9月26日, 2024年9月26日, 26日 (day only: month from context is not guessed)
 DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")

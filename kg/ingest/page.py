@@ -24,8 +24,9 @@ normalisation), so character offsets into the body stay meaningful.
 
 from __future__ import annotations
 
-import datetime
 import re
+
+from kg.text import DATE, iso_date
 
 # --- Lines that end the article: nothing after them is the story. -------------
 END_MARKERS: tuple[re.Pattern[str], ...] = (
@@ -91,8 +92,6 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(https?://|www\.)\S*$", re.I),
 )
 
-# Dates in the header, to fill ``published``: 2024-09-24, 2017/04/13, 2019.06.29, 2024年1月5日.
-DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 # A headline's trailing date in brackets: "…签订共建协议 ( 2024-10-31 )".
 TRAILING_DATE = re.compile(r"\s*[(（\[]\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[)）\]]\s*$")
 
@@ -182,16 +181,6 @@ def _kind(line: str) -> str:
     if not long_prose and any(p.search(line) for p in NOISE_LINES):
         return "noise"
     return "prose" if is_prose(line) else "short"
-
-
-def iso_date(year: int, month: int, day: int) -> str | None:
-    """YYYY-MM-DD for a real calendar day of a plausible news year, else None (no 2025-13-45 in the graph)."""
-    if not 1900 <= year <= 2100:
-        return None
-    try:
-        return datetime.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _published(header: list[str]) -> str | None:

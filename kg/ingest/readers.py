@@ -13,8 +13,9 @@ from pathlib import Path
 from kg.ingest.decode import DEFAULT_MAX_BYTES, read_text
 from kg.ingest.errors import IngestError
 from kg.ingest.html import parse_html
-from kg.ingest.page import DATE, clean_page, iso_date
+from kg.ingest.page import clean_page
 from kg.model import Article
+from kg.text import parse_date
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
@@ -82,7 +83,7 @@ def _read_html(text: str, path: Path) -> Article:
         id=path.stem,
         text=page.text,
         title=page.title,
-        published=_iso_date(page.published),
+        published=parse_date(page.published),
         url=page.url,
         source=str(path),
     )
@@ -117,17 +118,7 @@ def _article_from_json(line: str, source: str) -> Article:
         id=str(record["id"]).strip(),
         text=str(record["text"]).strip(),
         title=record.get("title") or None,
-        published=_iso_date(record.get("published")) or record.get("published") or None,
+        published=parse_date(record.get("published")) or record.get("published") or None,
         url=record.get("url") or None,
         source=source,
     )
-
-
-def _iso_date(value: str | None) -> str | None:
-    """YYYY-MM-DD from the date spellings pages use; None when there is no full date."""
-    if not value:
-        return None
-    m = DATE.search(value)
-    if not m:
-        return None
-    return iso_date(*(int(g) for g in m.groups()))

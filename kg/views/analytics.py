@@ -20,9 +20,7 @@ import networkx as nx
 
 from kg.io import write_atomic
 from kg.views.network import Queryable, ViewError, load_network, resolve_one
-from kg.views.style import PREDICATES, TYPES
-
-EXPORT_FORMATS = ("graphml", "gexf")
+from kg.views.style import NETWORK_FORMATS, PREDICATES, TYPES
 
 
 @dataclass
@@ -206,13 +204,13 @@ def export_network(store: Queryable | str | os.PathLike[str] | nx.MultiDiGraph, 
 
     ``store`` may be a GraphStore, a store directory, or an already loaded graph.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise ViewError(f"unknown network format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    if fmt not in NETWORK_FORMATS:
+        raise ViewError(f"unknown network format {fmt!r} (choose from {', '.join(NETWORK_FORMATS)})")
     G = store if isinstance(store, nx.Graph) else load_network(store)
     F = flat_network(G)
     writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
     return write_atomic(output, lambda fh: writer(F, fh, encoding="utf-8"))
 
 
-__all__ = ["EXPORT_FORMATS", "GraphStats", "Hop", "export_network", "find_path", "flat_network", "format_path",
+__all__ = ["GraphStats", "Hop", "export_network", "find_path", "flat_network", "format_path",
            "format_stats", "graph_stats", "simple_undirected"]

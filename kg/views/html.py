@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 
 from kg.io import write_atomic
-from kg.link import fold_width, normalise
+from kg.text import fold_width, normalise
 from kg.views.layout import compute_positions
 from kg.views.network import Queryable, ViewFilter, filter_network, load_network
 from kg.views.style import (
@@ -97,7 +97,7 @@ def _s2t() -> Any:
 
 
 def search_keys(names: list[str]) -> list[str]:
-    """The forms the search box matches: as printed and simplified (kg.link's two folds), both lower-cased.
+    """The forms the search box matches: as printed and simplified (kg.text's two folds), both lower-cased.
 
     The page's ``norm`` folds what is typed the same way (NFKC, lower case, no
     spaces, then its traditional → simplified table), so the printed form
@@ -130,7 +130,7 @@ def script_fold(names: list[str]) -> dict[str, str]:
     return dict(sorted(fold.items()))
 
 
-def _keep_top(G: nx.MultiDiGraph, max_nodes: int, pinned: list[Any]) -> nx.MultiDiGraph:
+def keep_top(G: nx.MultiDiGraph, max_nodes: int, pinned: list[Any]) -> nx.MultiDiGraph:
     """The ``max_nodes`` best-connected entities (focus centres always kept), ties broken by label for stability."""
     deg = dict(G.degree())
     ranked = sorted(G, key=lambda n: (n not in pinned, -deg[n], G.nodes[n].get("label", ""), str(n)))
@@ -251,7 +251,7 @@ def render_html(G: nx.MultiDiGraph, output: str | os.PathLike[str] = DEFAULT_OUT
     by_type: dict[str, int] = {}
     note = ""
     if max_nodes > 0 and G.number_of_nodes() > max_nodes:
-        H = _keep_top(G, max_nodes, focus)
+        H = keep_top(G, max_nodes, focus)
         left = Counter(d.get("type", "") for n, d in G.nodes(data=True) if n not in H)
         by_type = {t: left[t] for t in TYPES if left[t]}
         note = _omitted_note(G, H, by_type)

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from kg.link import normalise
+from kg.text import name_key
 from kg.views.style import PREDICATES, TYPES, resolve_predicate, resolve_type
 from kg.vocab import KG_NS
 
@@ -154,11 +154,6 @@ def load_network(store: Queryable | str | os.PathLike[str]) -> nx.MultiDiGraph:
 # ---------------------------------------------------------------------- names
 
 
-def _normalise(text: str) -> str:
-    """kg.link.normalise, then lower case: names are compared as the linker compares them, Latin letters caseless."""
-    return normalise(text).lower()
-
-
 def node_names(G: nx.MultiDiGraph, n: Any) -> list[str]:
     d = G.nodes[n]
     return [d.get("label", str(n)), *d.get("names", []), *d.get("aliases", [])]
@@ -170,10 +165,10 @@ def find_nodes(G: nx.MultiDiGraph, name: str) -> list[Any]:
     Several IRIs may answer one name (namesakes kept apart by linking); all are
     returned, most connected first, so a focus shows every candidate.
     """
-    key = _normalise(name)
+    key = name_key(name)
     if not key:
         return []
-    hits = [n for n in G if any(_normalise(x) == key for x in node_names(G, n)) or n == name]
+    hits = [n for n in G if any(name_key(x) == key for x in node_names(G, n)) or n == name]
     return sorted(hits, key=lambda n: (-G.degree(n), G.nodes[n].get("label", "")))
 
 
@@ -182,8 +177,8 @@ def resolve_one(G: nx.MultiDiGraph, name: str) -> list[Any]:
     hits = find_nodes(G, name)
     if hits:
         return hits
-    key = _normalise(name)
-    close = sorted({G.nodes[n]["label"] for n in G if key and any(key in _normalise(x) for x in node_names(G, n))})
+    key = name_key(name)
+    close = sorted({G.nodes[n]["label"] for n in G if key and any(key in name_key(x) for x in node_names(G, n))})
     hint = f" (did you mean: {'、'.join(close[:5])}?)" if close else ""
     raise ViewError(f"no entity named {name!r} in the graph{hint}")
 

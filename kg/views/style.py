@@ -17,6 +17,8 @@ from kg.vocab import PREDICATES as VOCAB_PREDICATES
 
 #: where `kg viz` writes by default
 DEFAULT_OUTPUT = "outputs/graph.html"
+#: the entity network's export formats (Gephi, Cytoscape, yEd); here so `kg --help` lists them without networkx
+NETWORK_FORMATS = ("graphml", "gexf")
 #: above this many nodes the browser gets fixed positions and no physics (1,000 nodes did not settle in 76 s)
 PHYSICS_LIMIT = 1000
 #: above this many nodes only the best-connected are drawn; the page says what was left out
@@ -89,5 +91,5 @@ def resolve_predicate(name: str) -> str:
     raise ValueError(f"unknown predicate {name!r} (choose from {', '.join(PREDICATES)})")
 
 
-__all__ = ["DEFAULT_OUTPUT", "EDGE_COLOR", "MAX_NODES", "PHYSICS_LIMIT", "POST_COLOR", "PREDICATES", "TYPES",
-           "TypeStyle", "node_size", "resolve_predicate", "resolve_type"]
+__all__ = ["DEFAULT_OUTPUT", "EDGE_COLOR", "MAX_NODES", "NETWORK_FORMATS", "PHYSICS_LIMIT", "POST_COLOR", "PREDICATES",
+           "TYPES", "TypeStyle", "node_size", "resolve_predicate", "resolve_type"]

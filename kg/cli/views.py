@@ -1,8 +1,6 @@
 """`kg viz / stats / path`: the views half of the command line, added to kg's parser by ``register``.
 
-Thin on purpose: each command calls one library function from kg.views and
-prints. Every failure a user can cause (no store, unknown name, bad date)
-becomes one line on stderr and exit status 1; ``kg --traceback`` re-raises.
+Each command calls one library function from kg.views and prints.
 """
 
 from __future__ import annotations
@@ -13,11 +11,10 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from kg.cli_common import guard, store_arg
+from kg.cli.common import store_arg
 from kg.io import where
 
 
-@guard
 def cmd_viz(args: argparse.Namespace) -> int:
     from kg.views.html import write_view
 
@@ -30,7 +27,6 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
-@guard
 def cmd_stats(args: argparse.Namespace) -> int:
     from kg.views.analytics import format_stats, graph_stats
     from kg.views.network import load_network
@@ -43,7 +39,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-@guard
 def cmd_path(args: argparse.Namespace) -> int:
     from kg.views.analytics import find_path, format_path
     from kg.views.network import load_network

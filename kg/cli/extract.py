@@ -1,25 +1,16 @@
-"""The `kg` command: thin, it parses arguments, calls the library and turns failures into messages.
-
-Every failure a user can cause (a bad file, a broken line) becomes one line on
-stderr naming the file and the reason; `--traceback` re-raises for debugging.
-"""
+"""`kg extract` and `kg samples`: what one article yields, printed, and where the bundled articles are."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
-from typing import TextIO
+from typing import Any, TextIO
 
-from kg.cli_common import Progress, guard
-from kg.graph_cli import register
+from kg.cli.common import Progress
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
 from kg.model import ArticleGraph
 from kg.resources import resource_dir
-from kg.serve_cli import register as register_serve
-from kg.views_cli import register as register_views
 
 
 def _print_table(g: ArticleGraph, out: TextIO) -> None:
@@ -34,9 +25,8 @@ def _print_table(g: ArticleGraph, out: TextIO) -> None:
         out.write(f"  {r.p:<12} {r.s} -> {r.o}\n")
 
 
-@guard
 def cmd_extract(args: argparse.Namespace) -> int:
-    from kg.extract import extract_article
+    from kg.extract import extract_article  # the tagger loads only for the commands that tag
 
     graphs: list[ArticleGraph] = []
     ok = failed = 0
@@ -77,19 +67,8 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-def _version() -> str:
-    try:
-        return version("kg")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese organisational news.")
-    p.add_argument("--version", action="version", version=f"kg {_version()}")
-    p.add_argument("--traceback", action="store_true", help="show the Python traceback on errors")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def register(sub: Any) -> None:
+    """Add extract and samples to kg's subparsers (``sub`` is argparse's subparsers action)."""
     ex = sub.add_parser("extract", help="extract entities, posts and relations from articles")
     ex.add_argument("paths", nargs="+", help=".txt pages, .html pages, .jsonl files or directories of them")
     ex.add_argument("--format", choices=("jsonl", "json", "table"), default="jsonl")
@@ -98,23 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-evidence", action="store_true", help="leave out evidence sentences and offsets")
     ex.set_defaults(func=cmd_extract)
     sm = sub.add_parser("samples", help="print the folder of the bundled sample articles (kg build \"$(kg samples)\")")
-    sm.set_defaults(func=guard(cmd_samples))
-    register(sub)
-    register_views(sub)
-    register_serve(sub)
-    return p
+    sm.set_defaults(func=cmd_samples)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except KeyboardInterrupt:
-        print("kg: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["register"]

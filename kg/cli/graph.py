@@ -1,9 +1,7 @@
 """`kg build / validate / export / query / explain`: the graph half of the command line.
 
-Kept apart from kg/cli.py so extraction and the graph can change independently;
-cli.py only calls ``register``. Every user-caused failure becomes one line on
-stderr and a non-zero exit status (2 for a malformed query, like a usage
-error); ``kg --traceback`` re-raises instead.
+A malformed query exits with status 2, like a usage error (kg.sparql.QueryError
+carries it).
 """
 
 from __future__ import annotations
@@ -11,19 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TextIO
 
-from kg.cli_common import Progress, guard, store_arg
+from kg.cli.common import Progress, push_and_report, store_arg
 from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the HTML readers
 from kg.io import where
 from kg.resources import resource
 from kg.store import FORMATS, GraphStore
-from kg.views.style import DEFAULT_OUTPUT
+from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS
 
-NETWORK_FORMATS = ("graphml", "gexf")
 DEFAULT_VIEW = DEFAULT_OUTPUT  # `kg build --html` writes where `kg viz` does
 
 
@@ -41,9 +36,8 @@ def _build_progress(stream: TextIO) -> Callable[[int, int, int, float], None]:
 # ---------------------------------------------------------------------- commands
 
 
-@guard
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.store import build_store
+    from kg.pipeline import build_store  # the tagger loads only for the commands that tag
 
     store = GraphStore(args.store)
     tty = sys.stderr.isatty()
@@ -65,23 +59,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg: wrote {where(view.output)} ({view.nodes} entities, {view.edges} relations)", file=sys.stderr)
     pushed = 0
     if args.endpoint:  # and on to a shared triple store, as `kg push` would
-        from kg.serve_cli import run_push
-
         password = os.environ.get("KG_PUSH_PASSWORD")
-        pushed = run_push(store, args.endpoint, args.graph_store, user=args.user, password=password)
+        pushed = push_and_report(store, args.endpoint, args.graph_store, user=args.user, password=password)
     return 1 if s.failed or pushed else 0
 
 
-@guard
 def cmd_validate(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
+    from kg.validate import validate_store  # pyshacl loads only here
 
-    from kg.rdf import validate_ntriples
-
-    store = GraphStore.open_existing(args.store)
-    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert isinstance(union, ox.QueryTriples)
-    violations = validate_ntriples(union.serialize(format=ox.RdfFormat.N_TRIPLES))
+    violations = validate_store(GraphStore.open_existing(args.store))
     for v in violations[: args.limit] if args.limit else violations:
         print(v)
     if args.limit and len(violations) > args.limit:
@@ -93,100 +79,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-@guard
 def cmd_export(args: argparse.Namespace) -> int:
-    store = GraphStore.open_existing(args.store)
-    if args.format in NETWORK_FORMATS:  # the entity network for Gephi / Cytoscape, not RDF
-        from kg.views import export_network
+    from kg.export import export_graph
 
-        if args.output:
-            print(f"kg: wrote {where(export_network(store, args.format, args.output))}", file=sys.stderr)
-            return 0
-        with tempfile.TemporaryDirectory() as tmp:
-            data = export_network(store, args.format, Path(tmp) / f"graph.{args.format}").read_bytes()
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return 0
-    data = store.export(args.format, args.output)
-    if data is not None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
+    data = export_graph(GraphStore.open_existing(args.store), args.format, args.output)
+    if data is None:
         print(f"kg: wrote {where(args.output)}", file=sys.stderr)
+        return 0
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
     return 0
 
 
-@guard
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.link import normalise
-    from kg.query import QueryError, get_named, load_named, parse_param, render, substitutions, syntax_message
+    from kg.query import list_named, run_query
 
     if args.list:
-        named = load_named()
-        wid = max((len(n) for n in named), default=0)
-        for q in named.values():
-            ps = " ".join(f"--param {p}=..." for p in q.params)
-            print(f"{q.name:<{wid}}  {q.description}" + (f"  [{ps}]" if ps else ""))
+        sys.stdout.write(list_named())
         return 0
-    sources = [x for x in (args.sparql, args.file, args.name) if x]
-    if len(sources) != 1:
-        raise QueryError("give exactly one of: a SPARQL string, -f FILE, --name NAME (or --list)")
-    required: dict[str, str] = {}
-    label = "query"
-    if args.name:
-        nq = get_named(args.name)
-        text, required, label = nq.text, nq.params, nq.name
-    elif args.file:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise QueryError(f"cannot read {args.file}: {exc.strerror or exc}", status=1) from exc
-    else:
-        text = args.sparql
-    params = dict(parse_param(p) for p in args.param)
-    # names are stored normalised (simplified, NFKC): normalise plain-text values the same way
-    params = {k: (v if v.startswith(("<", "http://", "https://")) or ":" in v else normalise(v))
-              for k, v in params.items()}
-    subs = substitutions(params, required, label)
-    store = GraphStore.open_existing(args.store)
-    try:
-        result = store.query(text, subs)
-        out = render(result, args.format)
-    except SyntaxError as exc:
-        raise QueryError(syntax_message(exc)) from exc
-    sys.stdout.write(out)
+    sys.stdout.write(run_query(args.store, args.sparql, args.file, args.name, args.param, args.format))
     return 0
 
 
-@guard
 def cmd_explain(args: argparse.Namespace) -> int:
-    from kg.query import compact
-    from kg.store import explain_entity, find_entities
+    from kg.explain import explain, format_reports
 
-    store = GraphStore.open_existing(args.store)
-    iris = find_entities(store, args.entity)
-    reports = [r for r in (explain_entity(store, i) for i in iris) if r is not None]
-    if not reports:
-        print(f"kg: error: no entity named {args.entity!r} in {args.store}", file=sys.stderr)
-        return 1
-    if len(reports) > 1:
-        print(f"{len(reports)} entities are named {args.entity} (kept apart; see the rules below)\n")
-    out = sys.stdout
-    for r in reports:
-        out.write(f"{compact(r.iri)}  <{r.iri}>\n")
-        out.write(f"  types:   {', '.join(compact(t) for t in r.types)}\n")
-        out.write(f"  names:   {'、'.join(r.names)}\n")
-        out.write(f"  aliases: {'、'.join(r.aliases) or '-'}\n")
-        out.write(f"  mentions ({len(r.mentions)}):\n")
-        for m in r.mentions:
-            title = f" «{m.title}»" if m.title else ""
-            out.write(f"    - article {m.article}{title}: as {m.surface}, rule: {m.rule}\n")
-            out.write(f"      why: {m.note}\n")
-            if m.sentence:
-                out.write(f"      evidence [{m.start}:{m.end}]: {m.sentence}\n")
-        out.write("\n")
+    sys.stdout.write(format_reports(explain(GraphStore.open_existing(args.store), args.entity), args.entity))
     return 0
 
 

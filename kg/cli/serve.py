@@ -1,24 +1,16 @@
-"""`kg serve` and `kg push`: the graph over HTTP, and the graph into another store.
-
-Kept apart from graph_cli.py so the network side can change without touching
-the build; kg/cli.py only calls ``register``. Failures are one line on stderr
-and a non-zero exit status, as for the other commands (``kg --traceback``
-shows the stack).
-"""
+"""`kg serve` and `kg push`: the graph over HTTP, and the graph into another store."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from kg.cli_common import Progress, guard, port, store_arg
+from kg.cli.common import port, push_and_report, store_arg
 
 
-@guard
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import ServeConfig, SparqlServer, is_loopback, serve
 
@@ -41,43 +33,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _push_progress(stream: TextIO) -> Callable[[int, int, int], None]:
-    """Graphs pushed and failed, as `kg push` reports them."""
-    shown = Progress(stream)
-
-    def update(done: int, total: int, failed: int) -> None:
-        shown.show(f"kg: pushed {done - failed}/{total} graphs, {failed} failed", final=done == total)
-
-    return update
-
-
-@guard
 def cmd_push(args: argparse.Namespace) -> int:
     password = args.password if args.password is not None else os.environ.get("KG_PUSH_PASSWORD")
-    return run_push(args.store, args.endpoint, args.graph_store, batch=args.batch, user=args.user,
-                    password=password, metadata_graph=args.metadata_graph or None, retries=args.retries,
-                    backoff=args.retry_wait, timeout=args.http_timeout)
-
-
-def run_push(store: Any, endpoint: str, graph_store: str | None, **options: Any) -> int:
-    """Push and report on stderr (what `kg push` and `kg build --endpoint` print); the exit status."""
-    from kg.push import push_store
-
-    report = push_store(store, endpoint, graph_store, progress=_push_progress(sys.stderr), **options)
-    shown = 20
-    for f in report.failures[:shown]:
-        print(f"kg: error: {f}", file=sys.stderr)
-    if len(report.failures) > shown:
-        print(f"kg: error: ... and {len(report.failures) - shown} more graphs failed", file=sys.stderr)
-    print(f"kg: pushed {report.pushed}/{report.graphs} graphs ({report.triples} triples) to {report.target} "
-          f"in {report.seconds:.1f} s, {len(report.failures)} failed", file=sys.stderr)
-    return 0 if report.ok else 1
+    return push_and_report(args.store, args.endpoint, args.graph_store, batch=args.batch, user=args.user,
+                           password=password, metadata_graph=args.metadata_graph or None, retries=args.retries,
+                           backoff=args.retry_wait, timeout=args.http_timeout)
 
 
 def register(sub: Any) -> None:
     """Add `serve` and `push` to kg's subparsers (``sub`` is argparse's subparsers action)."""
     from kg.push import METADATA_GRAPH
-    from kg.serve import (
+    from kg.serve.protocol import (
         DEFAULT_HOST,
         DEFAULT_MAX_BYTES,
         DEFAULT_MAX_QUERY_BYTES,

@@ -1,0 +1,337 @@
+"""HTTP: the server, its routes and the safety checks in front of them.
+
+Why the standard library's ThreadingHTTPServer: the protocol is two verbs on
+one path; a framework would add a dependency and an ASGI server for nothing.
+One thread per connection only waits; the work happens in worker processes
+(kg.serve.execute). Safe defaults: loopback only, the Host header must name
+it (no DNS rebinding), no CORS unless ``--cors ORIGIN`` is given, updates
+refused.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from kg.query import load_named
+from kg.serve.execute import Job, WorkerPool
+from kg.serve.pages import ViewCache, error_page, query_page
+from kg.serve.protocol import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_QUERY_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    ServeError,
+    accept_with_format,
+)
+from kg.store import GraphStore
+from kg.vocab import PREFIXES
+
+
+@dataclass
+class ServeConfig:
+    """Everything `kg serve` can be told; the defaults are the safe ones."""
+
+    store: Path
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
+    workers: int = DEFAULT_WORKERS
+    cors: list[str] = field(default_factory=list)
+    quiet: bool = False
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a Host header value or a --host address, with or without a port) names this machine.
+
+    Parsed, not prefix-matched: "127.attacker.example" is a DNS name the
+    attacker controls (the rebinding attack this check exists for), so only
+    "localhost" and literal loopback addresses (127.0.0.0/8, ::1) pass.
+    """
+    h = host.strip().lower()
+    if h.startswith("["):  # [::1] or [::1]:8000
+        name, sep, rest = h[1:].partition("]")
+        if not sep or not re.fullmatch(r"(?::\d*)?", rest):
+            return False
+    elif h.count(":") == 1:  # name:port or 1.2.3.4:port
+        name, _, port = h.partition(":")
+        if not re.fullmatch(r"\d*", port):
+            return False
+    else:  # a name, an IPv4 address, or a bare IPv6 address as --host takes it (::1)
+        name = h
+    name = name[:-1] if name.endswith(".") else name  # "localhost." is the same name, fully qualified
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server: holds the config, the worker pool and the cached graph view."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    view_wait = 30.0  # seconds a request for the graph view waits for a build before it gets a 503
+
+    def __init__(self, config: ServeConfig) -> None:
+        GraphStore.open_existing(config.store)  # a missing or empty --store is a clear error before binding
+        self.config = config
+        self.prefixes = dict(PREFIXES)
+        self.pool = WorkerPool(config.store, self.prefixes, config.workers, config.timeout)
+        cache_dir: Path | None = None
+        try:
+            cache_dir = self.cache_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+            self.view = ViewCache(config.store, cache_dir)
+            if ":" in config.host:  # an IPv6 address (--host ::1); the server class defaults to IPv4
+                self.address_family = socket.AF_INET6
+            super().__init__((config.host, config.port), SparqlHandler)
+        except BaseException:  # no temp dir, Ctrl-C, anything: the workers must not outlive a server never served
+            # (a failed bind is also cleaned up by TCPServer itself, through server_close)
+            self.pool.close()
+            if cache_dir is not None:
+                shutil.rmtree(cache_dir, ignore_errors=True)
+            raise
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}"
+
+    def prepare_view(self) -> None:
+        """Start building the graph view now, so the first visitor of / does not wait for it (serve() calls this)."""
+        self.view.start()
+
+    def view_page(self) -> Path:
+        """The graph view for the store as it is now (see ViewCache); ServeError(503) while it is being built."""
+        return self.view.page(self.view_wait)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+        self.view.closed = True
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
+
+
+class SparqlHandler(BaseHTTPRequestHandler):
+    """Routes: /sparql (the protocol), /query (the form), / (the graph view)."""
+
+    server: SparqlServer
+    protocol_version = "HTTP/1.1"
+    server_version = "kg-serve"
+
+    # ------------------------------------------------------------ plumbing
+
+    def _send(self, status: int, ctype: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Vary", "Accept")
+        origin = self.headers.get("Origin")
+        cors = self.server.config.cors
+        if origin and ("*" in cors or origin in cors):
+            self.send_header("Access-Control-Allow-Origin", "*" if "*" in cors else origin)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _fail(self, exc: ServeError) -> None:
+        self._send(exc.status, "text/plain; charset=utf-8", (str(exc).rstrip("\n") + "\n").encode(), exc.headers)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.server.config.quiet:
+            sys.stderr.write(f"kg: {self.address_string()} {format % args}\n")
+
+    def _check_host(self) -> None:
+        """On a loopback bind, a Host header naming another host is a DNS-rebinding page: refuse it."""
+        if not is_loopback(self.server.config.host):
+            return
+        host = (self.headers.get("Host") or "").strip()
+        if host and not is_loopback(host):
+            raise ServeError(403, f"Host {host!r} is not this loopback server (start with --host to serve others)")
+
+    def _route(self, method: str) -> None:
+        try:
+            self._check_host()
+            path = urlsplit(self.path).path
+            if path == "/sparql":
+                if method not in ("GET", "POST"):
+                    raise ServeError(405, f"{method} is not allowed on /sparql: use GET or POST",
+                                     {"Allow": "GET, POST, OPTIONS"})
+                self._sparql(method)
+            elif path in ("/", "/index.html", "/view", "/query"):
+                if method not in ("GET", "HEAD"):
+                    raise ServeError(405, f"{method} is not allowed on {path}", {"Allow": "GET, HEAD"})
+                self._page(path)
+            else:
+                raise ServeError(404, f"no such page: {path} (try /sparql, /query or /)")
+        except ServeError as exc:
+            self._fail(exc)
+        except Exception as exc:  # never a traceback to the client, one line to the log
+            sys.stderr.write(f"kg: error: {self.command} {self.path}: {type(exc).__name__}: {exc}\n")
+            self._fail(ServeError(500, f"internal error: {type(exc).__name__}: {exc}"))
+
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def do_HEAD(self) -> None:
+        self._route("HEAD")
+
+    def do_PUT(self) -> None:
+        self._route("PUT")
+
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._route("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        """CORS preflight: answered only for origins given with --cors."""
+        origin = self.headers.get("Origin")
+        cors = self.server.config.cors
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if origin and ("*" in cors or origin in cors):
+            headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Max-Age": "600"})
+        self._send(204, "text/plain", b"", headers)
+
+    # ------------------------------------------------------------ pages
+
+    def _page(self, path: str) -> None:
+        if path == "/query":
+            body = query_page(load_named().values()).encode("utf-8")
+            self._send(200, "text/html; charset=utf-8", body,
+                       {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"})
+            return
+        try:
+            page = self.server.view_page()
+        except ServeError:
+            raise
+        except Exception as exc:
+            msg = " ".join(str(exc).split()) or type(exc).__name__
+            body = error_page("graph view unavailable", msg).encode("utf-8")
+            self._send(500, "text/html; charset=utf-8", body)
+            return
+        self._send(200, "text/html; charset=utf-8", page.read_bytes())
+
+    # ------------------------------------------------------------ the protocol
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked" or length is None:
+            self.close_connection = True
+            raise ServeError(411, "POST needs a Content-Length header")
+        try:
+            n = int(length)
+        except ValueError:
+            self.close_connection = True
+            raise ServeError(400, f"bad Content-Length {length!r}") from None
+        if n > self.server.config.max_query_bytes:
+            # read and drop a moderate excess so the client sees the 413 rather than a reset connection
+            left = n if n <= 16 * self.server.config.max_query_bytes + 65536 else 0
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            self.close_connection = True
+            raise ServeError(413, f"request body of {n} bytes is over the {self.server.config.max_query_bytes} "
+                             "byte limit (--max-query-bytes)")
+        return self.rfile.read(n)
+
+    def _sparql(self, method: str) -> None:
+        cfg = self.server.config
+        url = urlsplit(self.path)
+        if len(url.query.encode()) > cfg.max_query_bytes:
+            raise ServeError(414, f"query string over the {cfg.max_query_bytes} byte limit: POST it instead")
+        params = parse_qs(url.query, keep_blank_values=True)
+        if method == "POST":
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/sparql-update":
+                raise ServeError(403, "this endpoint is read-only: SPARQL Update is refused")
+            if ctype not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+                raise ServeError(415, f"Content-Type {ctype or '(none)'!r} is not accepted: send "
+                                 "application/x-www-form-urlencoded (query=...) or application/sparql-query")
+            body = self._read_body()
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ServeError(400, "the request body is not UTF-8") from None
+            if ctype == "application/sparql-query":
+                if "query" in params:
+                    raise ServeError(400, "give the query either in the body or as query=, not both")
+                params["query"] = [text]
+            else:
+                for k, v in parse_qs(text, keep_blank_values=True).items():
+                    params.setdefault(k, []).extend(v)
+        if "update" in params:
+            raise ServeError(403, "this endpoint is read-only: SPARQL Update is refused")
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            raise ServeError(400, "give exactly one query= parameter (the query page is at /query)")
+        fmt = (params.get("format") or params.get("output") or [None])[0]
+        job = Job(queries[0], accept_with_format(self.headers.get("Accept"), fmt),
+                  params.get("default-graph-uri", []), params.get("named-graph-uri", []),
+                  cfg.max_rows, cfg.max_bytes)
+        status, ctype, body = self.server.pool.run(job)
+        self._send(status, ctype, body)
+
+
+def make_server(config: ServeConfig) -> SparqlServer:
+    """Open the store in the workers and bind; ``port=0`` picks a free port (read it from ``server.url``)."""
+    return SparqlServer(config)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(config: ServeConfig, ready: Callable[[SparqlServer], None] | None = None) -> None:
+    """Serve until interrupted; ``ready`` is called once the socket is bound (the CLI prints the URLs there)."""
+    server = make_server(config)
+    previous: Any = None
+    installed = threading.current_thread() is threading.main_thread()
+    if installed:
+        # SIGTERM (systemd, docker stop, CI) ends the loop like Ctrl-C, so workers and the cache dir are cleaned up;
+        # the caller's handler comes back afterwards (serve() may be one step of a longer program, or a test)
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        server.prepare_view()
+        if ready:
+            ready(server)
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+__all__ = ["ServeConfig", "SparqlHandler", "SparqlServer", "is_loopback", "make_server", "serve"]
