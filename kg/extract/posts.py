@@ -8,6 +8,8 @@ before it in the same 、-list ("某学院党委书记甲、校长乙").
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import TitleSpan, org_span
@@ -25,6 +27,36 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
 
 
 REGION_WORDS = frozenset("镇乡县市区省州")
+# What the words of the clause before a post say about it (GUIDELINE: former, interim and
+# proposed posts are optional; 免去 and 辞去 give none), checked in this order.
+STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("removed", re.compile(r"(免去|辞去|撤销|免职)")),  # 免去甲的某局局长职务
+    ("former", re.compile(r"(历任|曾任|先后任|曾担任|前任|时任|卸任|不再担任|^原|[、，]原)")),  # 曾任某局局长
+    ("proposed", re.compile(r"(拟任|拟提名|拟推荐|拟为|提名为|提名)")),  # 拟任某区区长
+    ("elected", re.compile(r"(当选|选举|选出|连任|推选|获选)")),  # 甲当选为会长
+    ("appointed", re.compile(r"(任命|出任|调任|升任|接任|担任|履新|聘任|聘为|受聘|转任)")),  # 甲调任某局局长
+)
+CLAUSE_END = re.compile(r"[，,；;。：:！？]")
+
+
+def post_status(clause: str, title: str) -> str:
+    """The status the clause before a title gives it; 代/代理 in the title make it interim."""
+    for status, cue in STATUS_CUES[:3]:
+        if cue.search(clause):
+            return status
+    if title.startswith("代"):
+        return "interim"
+    for status, cue in STATUS_CUES[3:]:
+        if cue.search(clause):
+            return status
+    return "current"
+
+
+def _clause_before(sent: Sentence, pos: int) -> str:
+    """The text of the sentence from the last clause mark up to an offset."""
+    text = sent.norm[: pos - sent.start]
+    marks = list(CLAUSE_END.finditer(text))
+    return text[marks[-1].end() :] if marks else text
 # Bodies an organisation named just before has: 某区 + 管委会 = 某区管委会.
 BODY_WORDS = frozenset("管委会 党委 党工委 党组 工委 政府 人民政府 人大常委会 政协 纪委 董事会 办公室".split())
 
@@ -66,6 +98,10 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 and _listed(sent, last_named.name_end, first.org_start or first.title_start):
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
         org = inherited
+        status = post_status(_clause_before(sent, first.title_start), first.title)
+        if status == "removed":
+            last_named, last_org = ts, org
+            continue
         for link in [*chain, ts]:
             own = _org_text(sent, link)
             if own is None and org and link.org_start is not None:
@@ -74,6 +110,7 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 if to_simplified(word) in BODY_WORDS:
                     own = org + word
             org = own or org  # 某镇党委副书记、镇长: one org along the chain
-            posts.append(Post(person, _title_text(sent, link), org, ev))
+            title = _title_text(sent, link)
+            posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
         last_named, last_org = ts, org
     return posts

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left
 from kg.extract.segment import Sentence, Token
-from kg.lexicon import lexicon
+from kg.lexicon import SuffixSet, _lines, lexicon
 
 # A name ends before one of these words (what follows a name in news prose).
 NAME_STOP = frozenset(
@@ -54,19 +55,74 @@ class TitleSpan:
     region_party: bool  # 区委书记-type: org is the region + the title's first char
 
 
+@cache
+def _title_words() -> tuple[SuffixSet, SuffixSet]:
+    """Departments that compose with a head title, and the qualifications only biographies list."""
+    return SuffixSet(_lines("title_departments.txt")), SuffixSet(_lines("career_titles.txt"))
+
+
+# 驻沪总领事, 驻华大使, 驻会副会长: a posting abroad or to a city, kept in the title (GUIDELINE E10).
+POSTED = re.compile(r"驻[\u4e00-\u9fff]{1,3}$")
+POSTED_HEADS = frozenset("总领事 副总领事 领事 大使 公使 参赞 代表 首席代表 总代表 特派员 代办".split())
+# Heads that take a department before them (组织部长, 工会主席, 财务部经理).
+DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
+# Owners of a department that are no organisation (公司财务部经理, 校办主任): the title is the whole.
+BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
+
+
+@cache
 def title_before(s: str) -> str | None:
-    """The longest title (with stacked rank prefixes) that the string ends with."""
+    """The longest title the string ends with, read as a grammar.
+
+    head title (lexicon), then leftwards: 助理 after a head (总裁助理); a department
+    that forms one title with the head (组织部长, 工会主席) where nothing or no proper
+    organisation precedes it; stacked rank and side prefixes (常务副, 三级, 独立);
+    a posting (驻沪总领事).
+    """
     lex = lexicon()
+    if s.endswith("助理"):  # 总裁助理, 校长助理: the assistant of a head title
+        head = title_before(s[:-2])
+        return (head + "助理") if head else None
     base = lex.titles.longest_suffix(s)
     if not base:
         return None
     title = base
+    rest = s[: len(s) - len(title)]
+    core = title[3:] if title.startswith("常务副") else title.lstrip("副")
+    if DEPARTMENT_HEADS.match(title) and rest:
+        depts = _title_words()[0]
+        dept = depts.longest_suffix(rest)
+        if dept is None and len(title) >= 2 and core[:1] in "部处科":
+            shared = depts.longest_suffix(rest + core[0])  # 组织 + 部长 = 组织部长
+            if shared and len(shared) > 1 and not title.startswith("副"):
+                dept = shared[:-1]
+        if dept is not None:
+            owner = rest[: len(rest) - len(dept)]
+            if not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
+                title = dept + title
     while True:
         p = lex.title_prefixes.longest_suffix(s[: len(s) - len(title)])
         if not p:
             break
         title = p + title
+    posted = POSTED.search(s[: len(s) - len(title)])
+    if posted and title in POSTED_HEADS:
+        title = posted.group(0) + title
     return title
+
+
+def career_title(s: str) -> str | None:
+    """A title or, inside a biography only, a qualification (高级工程师, 中共党员) the string ends with."""
+    title = title_before(s)
+    qual = _title_words()[1].longest_suffix(s)
+    if qual is None or (title and len(title) >= len(qual)):
+        return title
+    while True:
+        p = lexicon().title_prefixes.longest_suffix(s[: len(s) - len(qual)])
+        if not p:
+            break
+        qual = p + qual
+    return qual
 
 
 def is_plausible_name(s: str, tagged_person: bool) -> bool:
