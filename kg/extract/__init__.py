@@ -12,7 +12,7 @@ from typing import TypeVar
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import sentence_posts
+from kg.extract.posts import career_posts, sentence_posts
 from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
@@ -37,6 +37,7 @@ def extract_article(article: Article) -> ArticleGraph:
         ments, titles = sentence_mentions(sent, si)
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
+    posts.extend(career_posts(article.text, sentences))
     clusters = group([m for ms in per_sentence for m in ms])
     if rescan(sentences, per_sentence, clusters):
         clusters = group([m for ms in per_sentence for m in ms])

@@ -12,7 +12,7 @@ import re
 
 from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.segment import Sentence, to_simplified
-from kg.extract.titles import TitleSpan, org_span
+from kg.extract.titles import REGION_PARTY, TitleSpan, career_title, is_plausible_name, org_span
 from kg.model import Evidence, Post
 
 
@@ -113,4 +113,91 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             title = _title_text(sent, link)
             posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
         last_named, last_org = ts, org
+    return posts
+
+
+# Career statements: a biography names its subject once, then lists posts with no name.
+# 甲，男，汉族，1970年5月生 / 甲先生：1966年出生 / 甲1996年毕业于…: the sentence opens a biography.
+BIO_OPEN = re.compile(r"^(，|,|：|:|（|\(|先生|女士|同志|男|女|\d{4}年)")
+BIO_CUE = re.compile(r"(出生|生于|年生|月生|汉族|国籍|籍贯|学历|毕业|党员|参加工作|入党|博士|硕士|学士|本科)")
+# Words that open a segment of a career list and say how the post stands (现任某局局长, 历任…).
+CAREER_LEAD = re.compile(
+    r"^(?:(?:其|他|她|并|后|又|还|同时|目前|现|曾|先后|历任|曾任|现任|拟任|兼任|担任|出任|调任|升任|转任|任职于|任|"
+    r"当选为|当选|受聘为|受聘|聘为|被聘为|被任命为|任命为|为|是|系|至今|起|期间|至)\s*)+")
+# A date or range that dates a clause of a career statement: 2009年5月至今, 1981年至1983年, 2006年4月起.
+CAREER_DATE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月)?(?:份)?\s*(?:(起|至今|以来)|[至到—–-]\s*(?:(\d{4})\s*年"
+                         r"(?:\s*(\d{1,2})\s*月)?|(今|现在)))?")
+# A bare date dates a post only when a post follows it (2006年4月任…), not a birth (1970年5月生).
+DATED_POST = re.compile(r"(起|开始)?(任|调任|升任|出任|担任|兼任|当选|受聘|进入|就职|在)")
+CAREER_SPLIT = re.compile(r"[，,；;、。：:（）()]|兼")
+CAREER_FORMER = re.compile(r"(历任|曾任|先后任|曾担任|此前任|原任)")
+CAREER_CURRENT = re.compile(r"(现任|至今|目前|现为)")
+NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称号|的|参加|享受|津贴|专业)")
+
+
+def _bio_subject(sent: Sentence) -> str | None:
+    toks = sent.tokens
+    if not toks or toks[0].tag != "PER" or not is_plausible_name(toks[0].norm, True):
+        return None
+    rest = sent.norm[toks[0].end - sent.start :]
+    if BIO_OPEN.match(rest) and (BIO_CUE.search(rest[:40]) or (rest[:1] in "，,：:" and len(rest) > 8)):
+        return toks[0].text
+    return None
+
+
+def _ym(year: str | None, month: str | None) -> str | None:
+    if not year:
+        return None
+    return f"{year}-{int(month):02d}" if month else year
+
+
+def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
+    """Posts of the person a biography describes, from the name-less segments that list them."""
+    posts: list[Post] = []
+    subject: str | None = None
+    prev_end = 0
+    for sent in sentences:
+        if "\n" in text[prev_end : sent.start]:
+            subject = None  # a new paragraph: the biography is over
+        prev_end = sent.end
+        subject = _bio_subject(sent) or subject
+        if subject is None:
+            continue
+        others = [t for t in sent.tokens if t.tag == "PER" and t.text != subject]
+        status, start, end, org = "current", None, None, None
+        pos = 0
+        for m in [*CAREER_SPLIT.finditer(sent.norm), None]:
+            seg_end = m.start() if m else len(sent.norm)
+            sep = m.group(0) if m else "。"
+            raw = sent.norm[pos:seg_end]
+            a, b = sent.start + pos, sent.start + seg_end
+            pos = m.end() if m else len(sent.norm)
+            date = CAREER_DATE.search(raw)
+            if date and (date.group(3) or date.group(4) or date.group(6) or DATED_POST.match(raw[date.end() :])):
+                start = _ym(date.group(1), date.group(2))
+                end = _ym(date.group(4), date.group(5))
+                status = "former" if end else "current"
+                raw = raw[: date.start()] + raw[date.end() :]
+            if CAREER_FORMER.search(raw):
+                status = "former"
+            elif CAREER_CURRENT.search(raw):
+                status = "current"
+            lead = CAREER_LEAD.match(raw)
+            body = raw[lead.end() :] if lead else raw
+            if not any(a <= t.start < b for t in others) and 2 <= len(body) <= 40:
+                title = career_title(body)
+                if title:
+                    own = body[: len(body) - len(title)].strip()
+                    if own and title.lstrip("副").startswith(REGION_PARTY) and own[-1] != title[0]:
+                        own += title[0]  # 诸暨市委书记: the post belongs to the region (GUIDELINE)
+                    if own and (len(own) < 2 or NOT_CAREER_ORG.search(own) or to_simplified(own) in GENERIC):
+                        own = own if to_simplified(own) in CLASS_REFERENCES else None
+                    org = own or org
+                    ev = Evidence(sent.text, a, b)
+                    posts.append(Post(subject, sent.text[b - sent.start - len(title) : b - sent.start], org, ev,
+                                      "interim" if title.startswith("代") else status, start, end))
+                elif body:
+                    org = None
+            if sep in "；;。":
+                status, start, end, org = "current", None, None, None
     return posts
