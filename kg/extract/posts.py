@@ -119,7 +119,10 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
 # Career statements: a biography names its subject once, then lists posts with no name.
 # 甲，男，汉族，1970年5月生 / 甲先生：1966年出生 / 甲1996年毕业于…: the sentence opens a biography.
 BIO_OPEN = re.compile(r"^(，|,|：|:|（|\(|先生|女士|同志|男|女|\d{4}年)")
-BIO_CUE = re.compile(r"(出生|生于|年生|月生|汉族|国籍|籍贯|学历|毕业|党员|参加工作|入党|博士|硕士|学士|本科)")
+BIO_CUE = re.compile(r"(出生|生于|年生|月生|汉族|国籍|籍贯|学历|毕业|党员|参加工作|入党|博士|硕士|学士|本科|岁"
+                     r"|现任|曾任|历任)")
+# 甲先生，… / 甲女士自2006年起…: a form of address opening a statement about the person.
+BIO_ADDRESS = re.compile(r"^(先生|女士)\s*([，,：:（(]|自|现任|曾任|历任|于|\d)")
 # Words that open a segment of a career list and say how the post stands (现任某局局长, 历任…).
 CAREER_LEAD = re.compile(
     r"^(?:(?:其|他|她|并|后|又|还|同时|目前|现|曾|先后|历任|曾任|现任|拟任|兼任|担任|出任|调任|升任|转任|任职于|任|"
@@ -135,12 +138,12 @@ CAREER_CURRENT = re.compile(r"(现任|至今|目前|现为)")
 NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称号|的|参加|享受|津贴|专业)")
 
 
-def _bio_subject(sent: Sentence) -> str | None:
+def _bio_subject(text: str, sent: Sentence) -> str | None:
     toks = sent.tokens
     if not toks or toks[0].tag != "PER" or not is_plausible_name(toks[0].norm, True):
         return None
-    rest = sent.norm[toks[0].end - sent.start :]
-    if BIO_OPEN.match(rest) and (BIO_CUE.search(rest[:40]) or (rest[:1] in "，,：:" and len(rest) > 8)):
+    rest = to_simplified(text[toks[0].end : toks[0].end + 60])
+    if BIO_ADDRESS.match(rest) or (BIO_OPEN.match(rest) and BIO_CUE.search(rest)):
         return toks[0].text
     return None
 
@@ -160,7 +163,7 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
         if "\n" in text[prev_end : sent.start]:
             subject = None  # a new paragraph: the biography is over
         prev_end = sent.end
-        subject = _bio_subject(sent) or subject
+        subject = _bio_subject(text, sent) or subject
         if subject is None:
             continue
         others = [t for t in sent.tokens if t.tag == "PER" and t.text != subject]
@@ -184,7 +187,7 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                 status = "current"
             lead = CAREER_LEAD.match(raw)
             body = raw[lead.end() :] if lead else raw
-            if not any(a <= t.start < b for t in others) and 2 <= len(body) <= 40:
+            if not any(a <= t.start < b for t in others) and 2 <= len(body) <= 60:
                 title = career_title(body)
                 if title:
                     own = body[: len(body) - len(title)].strip()

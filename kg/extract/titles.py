@@ -66,12 +66,21 @@ POSTED = re.compile(r"驻[\u4e00-\u9fff]{1,3}$")
 POSTED_HEADS = frozenset("总领事 副总领事 领事 大使 公使 参赞 代表 首席代表 总代表 特派员 代办".split())
 # Heads that take a department before them (组织部长, 工会主席, 财务部经理).
 DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
+# A function before a manager's title forms one title with it (财务总监, 技术负责人, 销售经理).
+FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理)$")
+FUNCTIONS = re.compile(r"(财务|技术|营销|销售|市场|行政|人事|人力资源|运营|生产|质量|研发|投资|品牌|采购|项目|客户"
+                       r"|业务|信息|安全|法务|审计|风控|工程|设计)$")
 # Owners of a department that are no organisation (公司财务部经理, 校办主任): the title is the whole.
 BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
 
 
-@cache
 def title_before(s: str) -> str | None:
+    """The longest title the string ends with (see _title)."""
+    return _title(s, False)
+
+
+@cache
+def _title(s: str, career: bool) -> str | None:
     """The longest title the string ends with, read as a grammar.
 
     head title (lexicon), then leftwards: 助理 after a head (总裁助理); a department
@@ -81,7 +90,7 @@ def title_before(s: str) -> str | None:
     """
     lex = lexicon()
     if s.endswith("助理"):  # 总裁助理, 校长助理: the assistant of a head title
-        head = title_before(s[:-2])
+        head = _title(s[:-2], career)
         return (head + "助理") if head else None
     base = lex.titles.longest_suffix(s)
     if not base:
@@ -89,7 +98,10 @@ def title_before(s: str) -> str | None:
     title = base
     rest = s[: len(s) - len(title)]
     core = title[3:] if title.startswith("常务副") else title.lstrip("副")
-    if DEPARTMENT_HEADS.match(title) and rest:
+    function = FUNCTIONS.search(rest) if FUNCTION_HEADS.match(title) else None
+    if function:  # 财务总监, 技术负责人
+        title = function.group(0) + title
+    elif DEPARTMENT_HEADS.match(title) and rest:
         depts = _title_words()[0]
         dept = depts.longest_suffix(rest)
         if dept is None and len(title) >= 2 and core[:1] in "部处科":
@@ -98,7 +110,7 @@ def title_before(s: str) -> str | None:
                 dept = shared[:-1]
         if dept is not None:
             owner = rest[: len(rest) - len(dept)]
-            if not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
+            if career or not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
                 title = dept + title
     while True:
         p = lex.title_prefixes.longest_suffix(s[: len(s) - len(title)])
@@ -113,7 +125,7 @@ def title_before(s: str) -> str | None:
 
 def career_title(s: str) -> str | None:
     """A title or, inside a biography only, a qualification (高级工程师, 中共党员) the string ends with."""
-    title = title_before(s)
+    title = _title(s, True)
     qual = _title_words()[1].longest_suffix(s)
     if qual is None or (title and len(title) >= len(qual)):
         return title
