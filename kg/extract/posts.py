@@ -12,7 +12,14 @@ import re
 
 from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.segment import Sentence, to_simplified
-from kg.extract.titles import REGION_PARTY, TitleSpan, career_title, is_plausible_name, org_span
+from kg.extract.titles import (
+    REGION_PARTY,
+    TitleSpan,
+    career_title,
+    department_of,
+    is_plausible_name,
+    org_span,
+)
 from kg.model import Evidence, Post
 
 
@@ -37,6 +44,19 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("appointed", re.compile(r"(任命|出任|调任|升任|接任|担任|履新|聘任|聘为|受聘|转任)")),  # 甲调任某局局长
 )
 CLAUSE_END = re.compile(r"[，,；;。：:！？]")
+
+
+# Titles that belong to a region, whatever body precedes them (市委常委, 常务副市长, 区长).
+REGIONAL = re.compile(r"^(副|常务副)?([省市区县州镇乡]委|[省市区县州镇乡]长$|市长助理$)")
+REGION_ORG = re.compile(r"[省市区县州镇乡]$")
+
+
+def _regional(title: str) -> bool:
+    return bool(REGIONAL.match(title))
+
+
+def _region_org(org: str) -> bool:
+    return bool(REGION_ORG.search(org)) or len(org) == 1
 
 
 def post_status(clause: str, title: str) -> str:
@@ -97,6 +117,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         if not generic_org and last_named is not None and last_named.name_end is not None \
                 and _listed(sent, last_named.name_end, first.org_start or first.title_start):
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
+            if inherited and _regional(first.title) != _region_org(inherited):
+                inherited = None  # 市人大常委会主任甲，市委常委、常务副市长乙: a region's post, not the body's
         org = inherited
         status = post_status(_clause_before(sent, first.title_start), first.title)
         if status == "removed":
@@ -109,8 +131,11 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
                 if to_simplified(word) in BODY_WORDS:
                     own = org + word
-            org = own or org  # 某镇党委副书记、镇长: one org along the chain
             title = _title_text(sent, link)
+            if own is None and org and link.org_start is None and _region_org(org) and not _regional(link.title) \
+                    and department_of(link.title):
+                org = None  # 某市委常委、宣传部部长: the department is printed as the title's own org
+            org = own or org  # 某镇党委副书记、镇长: one org along the chain
             posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
         last_named, last_org = ts, org
     return posts

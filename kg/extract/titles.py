@@ -123,6 +123,17 @@ def _title(s: str, career: bool) -> str | None:
     return title
 
 
+def department_of(title: str) -> str | None:
+    """The department a title opens with (组织部长 → 组织部, 工会主席 → 工会), if any."""
+    depts = _title_words()[0]
+    for k in range(min(len(title) - 2, 6), 1, -1):
+        if title[:k] in depts.words:
+            return title[:k]
+        if title[: k + 1] in depts.words and title[k] in "部处科":
+            return title[: k + 1]
+    return None
+
+
 def career_title(s: str) -> str | None:
     """A title or, inside a biography only, a qualification (高级工程师, 中共党员) the string ends with."""
     title = _title(s, True)
