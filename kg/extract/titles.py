@@ -302,23 +302,70 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
 
 
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
-APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任".split())
-APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届)")
+APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 被任命为 履新 获选 推选为 选为"
+                    .split())
+APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届|为)")
 APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
+# Words between a name and its appointment verb: 甲同志成功当选, 乙随即出任, 丙以190票的高票当选为,
+# 丁被任命为, 王某等20名代表当选为.
+APPOINT_FILLER = frozenset("同志 先生 女士 成功 随即 亦 也 再次 顺利 正式 被 已 当场 全票 光荣 继续 分别 均 将 拟 "
+                           "高票 等额 一致 满票 当".split())
+VOTES = re.compile(r"^(以|等)")
+# Verbs before the name in 选举甲为X, 任命乙同志为Y.
+CHOOSE = frozenset("选举 任命 推选 聘任 聘请 增补 提名 选 决定 同意".split())
+# Names of one appointment joined in a list: 甲、乙和丙当选副县长.
+NAME_JOINS = frozenset("、 和 及 与".split())
+
+
+def _appointed_names(toks: tuple[Token, ...], i: int) -> tuple[list[int], int] | None:
+    """The names listed from tokens[i] and the index of the appointment verb after them, if any."""
+    names = [i]
+    k = i + 1
+    while k + 1 < len(toks) and toks[k].norm in NAME_JOINS and toks[k + 1].tag == "PER":
+        names.append(k + 1)
+        k += 2
+    skipped = 0
+    while k < len(toks) and skipped < 8 and toks[k].norm not in APPOINT:
+        t = toks[k]
+        if t.norm in APPOINT_FILLER or (VOTES.match(t.norm) and t.tag != PUNCT_TAG) \
+                or (skipped and t.tag in ("m", "q", "u", "n") and toks[k - 1].norm not in APPOINT):
+            k += 1
+            skipped += 1
+            continue
+        return None
+    if k >= len(toks) - 1:
+        return None
+    if skipped and toks[k].norm == "为" and toks[k - 1].norm != "被" and (i == 0 or toks[i - 1].norm not in CHOOSE):
+        return None  # 甲的原因为…: 为 after filler words is no appointment unless passive
+    return names, k
 
 
 def appointment_titles(sent: Sentence) -> list[TitleSpan]:
-    """A person named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
+    """People named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
     toks = sent.tokens
     out: list[TitleSpan] = []
     last_org: tuple[int, int] | None = None
-    for i, t in enumerate(toks[:-2]):
-        if t.tag != "PER" or toks[i + 1].norm not in APPOINT:
+    i = 0
+    while i < len(toks) - 2:
+        t = toks[i]
+        found = _appointed_names(toks, i) if t.tag == "PER" else None
+        if found is None:
+            i += 1
             continue
-        j = i + 2
-        while j < len(toks) and toks[j].tag != PUNCT_TAG and toks[j].norm not in ("的", "职务", "一职"):
+        names, v = found
+        j = v + 1
+        if j < len(toks) and toks[j].norm == "为":
             j += 1
-        start, end = toks[i + 2].start, toks[j - 1].end
+        first = j
+        while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") \
+                and toks[j].norm not in ("的", "职务", "一职") and toks[j].tag != "PER":
+            j += 1
+        while j > first and toks[j - 1].norm in NAME_JOINS:
+            j -= 1  # …院长、周某为…: the list mark before the next name
+        i = max(j, i + 1)
+        if first >= j:
+            continue
+        start, end = toks[first].start, toks[j - 1].end
         clause = sent.norm[start - sent.start : end - sent.start]
         pos = start
         for part in re.split(r"(兼|、)", clause):
@@ -329,16 +376,19 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
             if title:
                 org_text = part[: len(part) - len(title)]
                 lead = APPOINT_LEAD.match(org_text)
-                skip = lead.end() if lead else (1 if org_text.startswith("为") else 0)
+                skip = lead.end() if lead else 0
                 tail = APPOINT_TAIL.search(org_text)  # 联盟首任理事长: 首任 is no part of the org
                 org = (pos + skip, pos + len(part) - len(title) - (len(tail.group(0)) if tail else 0))
                 if org[1] - org[0] >= 2:
                     last_org = org
+                elif org[1] - org[0] == 1 and title.lstrip("副").startswith(REGION_PARTY):
+                    pass  # 县委书记 after 当选: the region is printed (one character) before the title
                 else:
                     org = last_org  # 副会长兼秘书长 / 乙当选为副会长: the org named just before
-                out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
-                                     org[0] if org else None, org[1] if org else None, t.start, t.end,
-                                     title.lstrip("副").startswith(REGION_PARTY)))
+                for n in names:
+                    out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
+                                         org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
+                                         title.lstrip("副").startswith(REGION_PARTY)))
             pos += len(part)
     return out
 
