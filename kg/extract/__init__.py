@@ -12,7 +12,7 @@ from typing import TypeVar
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import career_posts, sentence_posts
+from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
 from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
@@ -95,7 +95,8 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
             p.org = max(alliances, key=lambda c: len(c.mentions)).name if alliances else None
             continue
         if word in CLASS_REFERENCES:  # 学校党委书记: the article's school, when it names only one
-            p.org = resolve_class_word(word, [], org_names, None)
+            # a government body unresolved stays as printed (县政府党组书记); a bare 学校 does not
+            p.org = resolve_class_word(word, [], org_names, None) or (p.org if word in GOVERNMENT_BODIES else None)
             continue
         if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
             towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}

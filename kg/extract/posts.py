@@ -30,10 +30,16 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
     org = sent.text[span[0] - sent.start : span[1] - sent.start]
     if (len(org) == 1 and org in REGION_WORDS) or to_simplified(org) in CLASS_REFERENCES:
         return org  # 镇党委书记, 学校党委书记: the article's own town or school, resolved once all names are known
+    if to_simplified(org) in GOVERNMENT_BODIES:
+        return org  # 县政府党组书记: as printed (县政府 + 党组书记 = the region's 县政府党组书记 either way)
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org
 
 
 REGION_WORDS = frozenset("镇乡县市区省州")
+# Bodies printed bare before a title (县政府党组书记, 管委会副主任, 人大常委会副主任): kept as the org,
+# since the scorer and the guideline read 县政府 + 党组书记 and null + 县政府党组书记 alike.
+GOVERNMENT_BODIES = frozenset("县政府 市政府 省政府 区政府 镇政府 乡政府 管委会 人大常委会 党工委 工委 政协 工商联"
+                              .split())
 # What the words of the clause before a post say about it (GUIDELINE: former, interim and
 # proposed posts are optional; 免去 and 辞去 give none), checked in this order.
 STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -184,6 +184,9 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
             nxt = tokens[end + 1] if end + 1 < len(tokens) else None
             if nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP:
                 end += 1
+        elif end < len(tokens) and len(text) == 1 and len(tokens[end].norm) == 2 \
+                and tokens[end].tag in ("LOC", "n", "nz", "a", "an", "PER"):
+            end += 1  # a surname alone: 隽/PER 新阳/LOC
         return end if is_plausible_name("".join(t.norm for t in tokens[k:end]), True) else None
     text = ""
     end = k
@@ -210,6 +213,11 @@ def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
         if t.start <= pos < t.end:
             return k
     return len(tokens) - 1
+
+
+def _numbered_unit(t: Token) -> bool:
+    """总承包/n 二部/m: a numbered unit the tagger reads as a number ends an organisation name."""
+    return t.tag == "m" and len(t.norm) >= 2 and t.norm[-1] in "部所处厂队局科室院" and not t.norm[0].isdigit()
 
 
 def find_titles(sent: Sentence) -> list[TitleSpan]:
@@ -244,7 +252,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             org_s, org_e = toks[max(first, seg_start)].start, title_start
         elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
             continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
-        elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or (
+        elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or _numbered_unit(toks[k - 1]) or (
                 toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and len(toks[k - 1].norm) >= 3)):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
@@ -302,8 +310,8 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
 
 
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
-APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 被任命为 履新 获选 推选为 选为"
-                    .split())
+APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 被任命为 履新 获选 "
+                    "推选为 选为".split())
 APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届|为)")
 APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
 # Words between a name and its appointment verb: 甲同志成功当选, 乙随即出任, 丙以190票的高票当选为,
@@ -413,8 +421,8 @@ def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
         end = name_after(toks, k + 1)
         if end is None or (end < len(toks) and title_before(toks[end].norm) == toks[end].norm):
             break  # 甲、乙副主任: the next name has a title of its own
-        if end < len(toks) and toks[end].tag != PUNCT_TAG and toks[end].norm not in NAME_STOP:
-            break
+        if end < len(toks) and toks[end].tag not in (PUNCT_TAG, "v") and toks[end].norm not in NAME_STOP:
+            break  # 甲、乙出席会议/v: the list ends at the verb
         more.append(TitleSpan(ts.title, ts.title_start, ts.title_end, ts.org_start, ts.org_end,
                               toks[k + 1].start, toks[end - 1].end, ts.region_party))
         k = end
