@@ -132,7 +132,7 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             continue
         for link in [*chain, ts]:
             own = _org_text(sent, link)
-            if own is None and org and link.org_start is not None:
+            if (own is None or to_simplified(own) in GOVERNMENT_BODIES) and org and link.org_start is not None:
                 # 某区党工委书记、管委会主任: the chain's org plus a class word is that org's body
                 word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
                 if to_simplified(word) in BODY_WORDS:
