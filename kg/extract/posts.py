@@ -166,6 +166,7 @@ DATED_POST = re.compile(r"(起|开始)?(任|调任|升任|出任|担任|兼任|�
 CAREER_SPLIT = re.compile(r"[，,；;、。：:（）()]|兼")
 CAREER_FORMER = re.compile(r"(历任|曾任|先后任|曾担任|此前任|原任)")
 CAREER_CURRENT = re.compile(r"(现任|至今|目前|现为)")
+NOT_CAREER_SENTENCE = re.compile(r"(出席|参加(?!工作)|还有|主持(?!工作)|陪同|会见|致辞|讲话)")
 NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称号|的|参加|享受|津贴|专业)")
 
 
@@ -197,6 +198,8 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
         subject = _bio_subject(text, sent) or subject
         if subject is None:
             continue
+        if NOT_CAREER_SENTENCE.search(sent.norm):
+            continue  # 出席仪式的还有某会秘书长: a report of others inside the biography's paragraph
         others = [t for t in sent.tokens if t.tag == "PER" and t.text != subject]
         status, start, end, org = "current", None, None, None
         pos = 0

@@ -310,8 +310,8 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
 
 
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
-APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 被任命为 履新 获选 "
-                    "推选为 选为".split())
+APPOINT = frozenset("为 当选 当选为 任命 聘任 聘为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 "
+                    "被任命为 履新 获选 推选为 选为".split())
 APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届|为)")
 APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
 # Words between a name and its appointment verb: 甲同志成功当选, 乙随即出任, 丙以190票的高票当选为,

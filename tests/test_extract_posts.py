@@ -1,0 +1,143 @@
+"""Posts: title grammar, appointment and election forms, career statements, status (names invented)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from kg import ArticleGraph, extract
+
+
+def _posts(g: ArticleGraph) -> set[tuple[str, str, str | None]]:
+    return {(p.person, p.title, p.org) for p in g.posts}
+
+
+def _full(g: ArticleGraph) -> set[tuple[str, str, str | None, str, str | None, str | None]]:
+    return {(p.person, p.title, p.org, p.status, p.start, p.end) for p in g.posts}
+
+
+# --- titles as a grammar ---------------------------------------------------------------
+
+def test_grade_prefix_keeps_the_organisation() -> None:
+    g = extract("青岚市云溪区管委会三级调研员符泽岚出席会议。", id="t")
+    assert _posts(g) == {("符泽岚", "三级调研员", "青岚市云溪区管委会")}
+
+
+def test_assistant_title_does_not_drop_the_chain() -> None:
+    g = extract("星河协会副会长、海川集团总裁助理禤明远出席。", id="t")
+    assert _posts(g) == {("禤明远", "副会长", "星河协会"), ("禤明远", "总裁助理", "海川集团")}
+
+
+def test_posting_stays_in_the_title_and_the_country_is_the_org() -> None:
+    g = extract("乌兹别克斯坦驻沪总领事阮青山出席座谈。", id="t")
+    assert _posts(g) == {("阮青山", "驻沪总领事", "乌兹别克斯坦")}
+
+
+def test_department_compound_is_one_title() -> None:
+    g = extract("青岚大学党委委员、组织部长詹若溪出席。", id="t")
+    assert ("詹若溪", "组织部长", "青岚大学") in _posts(g)
+    assert not any(p.org == "组织" for p in g.posts)
+
+
+def test_region_department_title_does_not_take_the_region() -> None:
+    g = extract("青岚市委常委、宣传部部长詹明川出席。", id="t")
+    assert _posts(g) == {("詹明川", "市委常委", "青岚市"), ("詹明川", "宣传部部长", None)}
+
+
+def test_region_titles_do_not_inherit_the_previous_body() -> None:
+    g = extract("青岚市人大常委会主任禤山海，市委常委、常务副市长詹云川出席。", id="t")
+    assert ("詹云川", "市委常委", None) in _posts(g)
+    assert ("詹云川", "常务副市长", None) in _posts(g)
+
+
+def test_bare_government_body_stays_the_org() -> None:
+    g = extract("县政府党组书记、县长符青禾主持会议。", id="t")
+    assert _posts(g) == {("符青禾", "党组书记", "县政府"), ("符青禾", "县长", "县政府")}
+
+
+def test_list_of_names_before_a_verb_shares_the_title() -> None:
+    g = extract("县委常委禤青山、詹海云、符立峰出席会议。", id="t")
+    assert {p.person for p in g.posts if p.title == "县委常委"} == {"禤青山", "詹海云", "符立峰"}
+
+
+# --- appointment and election forms -------------------------------------------------------
+
+def test_election_of_each_person_to_a_post() -> None:
+    g = extract("大会选举翟寅海为市中级人民法院院长、周晓岭为市人民检察院检察长。", id="t")
+    assert _posts(g) == {("翟寅海", "院长", "市中级人民法院"), ("周晓岭", "检察长", "市人民检察院")}
+    assert {p.status for p in g.posts} == {"elected"}
+
+
+def test_words_between_name_and_verb() -> None:
+    g = extract("禤明远同志成功当选星河商会会长。", id="t")
+    assert _full(g) == {("禤明远", "会长", "星河商会", "elected", None, None)}
+
+
+def test_passive_appointment() -> None:
+    g = extract("符泽岚被任命为海川集团总经理。", id="t")
+    assert _full(g) == {("符泽岚", "总经理", "海川集团", "appointed", None, None)}
+
+
+def test_names_listed_before_the_election_verb() -> None:
+    g = extract("经过投票，禤立新、詹青禾和符云舒当选为云溪区人大常委会副主任。", id="t")
+    assert {p.person for p in g.posts if p.title == "副主任" and p.org == "云溪区人大常委会"} == {
+        "禤立新", "詹青禾", "符云舒"}
+
+
+def test_votes_between_name_and_verb_and_chain_after_it() -> None:
+    g = extract("符泽岚以190票当选为县人民政府县长；任命史明达同志为海川集团董事长、总经理。", id="t")
+    assert ("符泽岚", "县长", "县人民政府") in _posts(g)
+    assert {("史明达", "董事长", "海川集团"), ("史明达", "总经理", "海川集团")} <= _posts(g)
+
+
+def test_removal_gives_no_post() -> None:
+    g = extract("会议宣布免去詹云山的海川集团董事长职务。", id="t")
+    assert g.posts == []
+
+
+def test_interim_title_is_kept_with_its_marker() -> None:
+    g = extract("云溪区代区长禤青峰出席。", id="t")
+    assert _full(g) == {("禤青峰", "代区长", "云溪区", "interim", None, None)}
+
+
+# --- career statements -------------------------------------------------------------------
+
+def test_biography_gives_posts_to_its_subject_with_dates() -> None:
+    text = "禤子墨，男，汉族，1970年5月生。2006年4月起任北岭省交通厅副厅长；现任云溪区委书记、青岚市委常委。"
+    got = _full(extract(text, id="t"))
+    assert ("禤子墨", "副厅长", "北岭省交通厅", "current", "2006-04", None) in got
+    assert ("禤子墨", "区委书记", "云溪区", "current", None, None) in got
+    assert ("禤子墨", "市委常委", "青岚市", "current", None, None) in got
+    assert not any(start == "1970-05" for *_, start, _end in got)  # a birth date dates no post
+
+
+def test_resume_paragraph_former_and_current_posts() -> None:
+    text = "詹若愚先生：1966年出生，历任海川集团财务总监、副总经理；2013年4月至今任星河科技股份有限公司董事。"
+    got = _full(extract(text, id="t"))
+    assert ("詹若愚", "财务总监", "海川集团", "former", None, None) in got
+    assert ("詹若愚", "副总经理", "海川集团", "former", None, None) in got
+    assert ("詹若愚", "董事", "星河科技股份有限公司", "current", "2013-04", None) in got
+
+
+def test_dated_range_ends_a_post() -> None:
+    text = "符青岚，女，1965年出生，大学本科。1998年至2004年任云溪区教育局局长。"
+    got = _full(extract(text, id="t"))
+    assert ("符青岚", "局长", "云溪区教育局", "former", "1998", "2004") in got
+
+
+def test_a_new_paragraph_ends_the_biography() -> None:
+    text = "禤子墨，男，汉族，1970年5月生，现任云溪区区长。\n出席仪式的还有星河商会秘书长、海川集团董事长。"
+    assert _posts(extract(text, id="t")) == {("禤子墨", "区长", "云溪区")}
+
+
+def test_jsonl_output_carries_status_and_dates(tmp_path: Path) -> None:
+    src = tmp_path / "bio.txt"
+    src.write_text("詹若愚先生：1966年出生，2013年4月至今任星河科技股份有限公司董事。\n", encoding="utf-8")
+    kg = Path(sys.executable).parent / "kg"
+    out = subprocess.run([str(kg), "extract", str(src), "--format", "jsonl"], capture_output=True, text=True,
+                         check=True)
+    posts = json.loads(out.stdout.splitlines()[0])["posts"]
+    assert {"person": "詹若愚", "title": "董事", "org": "星河科技股份有限公司", "status": "current",
+            "start": "2013-04"}.items() <= posts[0].items()
