@@ -141,3 +141,21 @@ def test_jsonl_output_carries_status_and_dates(tmp_path: Path) -> None:
     posts = json.loads(out.stdout.splitlines()[0])["posts"]
     assert {"person": "詹若愚", "title": "董事", "org": "星河科技股份有限公司", "status": "current",
             "start": "2013-04"}.items() <= posts[0].items()
+
+
+# --- organisations resolved across the article ----------------------------------------------
+
+def test_school_reference_resolves_to_the_school_named_most() -> None:
+    text = ("青岚职业学院举行签约仪式。青岚职业学院与海川集团签约，北岭大学代表出席。"
+            "学校党委书记禤明川致辞。青岚职业学院将深化合作。")
+    assert _posts(extract(text, id="t")) == {("禤明川", "党委书记", "青岚职业学院")}
+
+
+def test_school_reference_stays_unresolved_when_two_schools_are_named_alike() -> None:
+    text = "青岚职业学院与北岭大学签约。学校党委书记禤明川致辞。"
+    assert _posts(extract(text, id="t")) == {("禤明川", "党委书记", None)}
+
+
+def test_second_mention_without_org_is_the_same_post() -> None:
+    g = extract("会议选举符泽岚为县人民政府副县长。副县长符泽岚作表态发言。", id="t")
+    assert _posts(g) == {("符泽岚", "副县长", "县人民政府")}
