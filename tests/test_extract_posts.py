@@ -159,3 +159,13 @@ def test_school_reference_stays_unresolved_when_two_schools_are_named_alike() ->
 def test_second_mention_without_org_is_the_same_post() -> None:
     g = extract("会议选举符泽岚为县人民政府副县长。副县长符泽岚作表态发言。", id="t")
     assert _posts(g) == {("符泽岚", "副县长", "县人民政府")}
+
+
+def test_name_before_title_opening_a_clause() -> None:
+    assert _posts(extract("签约仪式上，禤明远董事长表示，将深化合作。", id="t")) == {("禤明远", "董事长", None)}
+    assert _posts(extract("会上，詹若溪副院长代表研究生院致辞。", id="t")) == {("詹若溪", "副院长", None)}
+
+
+def test_shorter_restatement_of_a_held_title_adds_no_post() -> None:
+    g = extract("海川集团党委书记、董事长禤明远出席。禤明远书记表示，将深化合作。", id="t")
+    assert _posts(g) == {("禤明远", "党委书记", "海川集团"), ("禤明远", "董事长", "海川集团")}

@@ -131,7 +131,15 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
                 c.extra_aliases.append(p.org)
                 by_norm[n] = c
     placed = {(p.person, to_simplified(p.title)) for p in posts if p.org}
-    posts[:] = [p for p in posts if p.org or (p.person, to_simplified(p.title)) not in placed]
+    held: dict[str, set[str]] = {}
+    for p in posts:
+        held.setdefault(p.person, set()).add(to_simplified(p.title))
+
+    def restated(p: Post) -> bool:  # 叶某书记 after 党委书记叶某: the post named again, shorter
+        t = to_simplified(p.title)
+        return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
+
+    posts[:] = [p for p in posts if p.org or not restated(p)]
 
 
 def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None:

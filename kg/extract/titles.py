@@ -275,18 +275,24 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
     return out
 
 
+# Words after which a name opens its clause as much as after punctuation (由甲董事长主持).
+CLAUSE_OPENERS = frozenset("由 和 与 及 同 请 随后 最后 首先 接着 期间 会上 会后".split())
+
+
 def name_first_titles(sent: Sentence) -> list[TitleSpan]:
-    """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任 (the name before its title)."""
+    """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任; NAME TITLE opening a clause: 甲董事长表示."""
     toks = sent.tokens
     out = []
     for i, t in enumerate(toks):
-        if t.tag != "PER" or i == 0 or toks[i - 1].tag not in ("ORG", "n", "nz", "j"):
+        opens = i == 0 or toks[i - 1].tag == PUNCT_TAG or toks[i - 1].norm in CLAUSE_OPENERS
+        if t.tag != "PER" or not (opens or toks[i - 1].tag in ("ORG", "n", "nz", "j")):
             continue
         j = i + 1
         # the tagger cut the name short before the title: 张宪/PER 中/f 处长
         if j + 1 < len(toks) and len(t.norm) == 2 and len(toks[j].norm) == 1 and toks[j].tag != PUNCT_TAG \
                 and title_before(toks[j + 1].norm) == toks[j + 1].norm:
             j += 1
+        name_end = toks[j - 1].end
         if j >= len(toks):
             continue
         title = title_before(toks[j].norm)
@@ -300,12 +306,18 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
         after = toks[j + 1] if j + 1 < len(toks) else None
         if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
             continue
+        if opens:  # 甲董事长表示: the post with its organisation left to the article (implied_org)
+            if (after is not None and after.tag != "v" and after.norm not in NAME_STOP) \
+                    or not is_plausible_name(t.norm, True) or t.norm[-1] in "前原副代":
+                continue
+            out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, None, None, t.start, name_end, False))
+            continue
         prev = toks[i - 1]
         if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm):
             continue
         first = extend_left(toks, i - 1, stop_titles=False, loose=True, persons=False)
         out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, toks[first].start, prev.end,
-                             t.start, toks[j - 1].end, False))
+                             t.start, name_end, False))
     return out
 
 
