@@ -169,3 +169,30 @@ def test_name_before_title_opening_a_clause() -> None:
 def test_shorter_restatement_of_a_held_title_adds_no_post() -> None:
     g = extract("海川集团党委书记、董事长禤明远出席。禤明远书记表示，将深化合作。", id="t")
     assert _posts(g) == {("禤明远", "党委书记", "海川集团"), ("禤明远", "董事长", "海川集团")}
+
+
+# --- organisation spans of posts ---------------------------------------------------------------
+
+def test_communist_party_committee_title_belongs_to_the_region() -> None:
+    g = extract("中共青岚市委书记禤明远、中共青岚市委副书记詹若溪出席。", id="t")
+    assert _posts(g) == {("禤明远", "市委书记", "青岚市"), ("詹若溪", "市委副书记", "青岚市")}
+
+
+def test_list_joint_before_an_organisation_is_cut() -> None:
+    g = extract("禤立峰院士和北岭地质研究所党委书记詹云海等嘉宾出席。", id="t")
+    assert ("詹云海", "党委书记", "北岭地质研究所") in _posts(g)
+
+
+def test_clause_verb_before_an_organisation_is_cut() -> None:
+    g = extract("代表团拜访星河土地专责小组主席符泽岚。", id="t")
+    assert _posts(g) == {("符泽岚", "主席", "星河土地专责小组")}
+
+
+def test_traditional_region_title_takes_its_region() -> None:
+    g = extract("雲溪區委常委、常務副區長禤子墨出席。", id="t")
+    assert _posts(g) == {("禤子墨", "區委常委", "雲溪區"), ("禤子墨", "常務副區長", "雲溪區")}
+
+
+def test_organisation_word_read_as_a_verb_still_ends_the_org() -> None:
+    g = extract("澄海街坊會聯合總會理事長詹明川出席。", id="t")
+    assert _posts(g) == {("詹明川", "理事長", "澄海街坊會聯合總會")}

@@ -215,6 +215,11 @@ def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
     return len(tokens) - 1
 
 
+def _unit_word(t: Token) -> bool:
+    """联合/v 总会/v: a two-character word the tagger reads as a verb that ends like an organisation."""
+    return len(t.norm) == 2 and t.norm[-1] in "会院所部厅局社" and t.norm not in CLAUSE_WORDS
+
+
 def _numbered_unit(t: Token) -> bool:
     """总承包/n 二部/m: a numbered unit the tagger reads as a number ends an organisation name."""
     return t.tag == "m" and len(t.norm) >= 2 and t.norm[-1] in "部所处厂队局科室院" and not t.norm[0].isdigit()
@@ -253,7 +258,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
             continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
         elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or _numbered_unit(toks[k - 1]) or (
-                toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and len(toks[k - 1].norm) >= 3)):
+                toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and (len(toks[k - 1].norm) >= 3
+                                                                                         or _unit_word(toks[k - 1])))):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
         region = title.lstrip("副").startswith(REGION_PARTY)
@@ -461,7 +467,24 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     body = GOVERNING_BODY.search(sent.norm[start - sent.start : end - sent.start])
     if body and body.start() >= 2:
         end -= len(body.group(0))
-    region = sent.text[ts.title_start - sent.start]
+    text = sent.norm[start - sent.start : end - sent.start]
+    # 黄某院士和某研究所党委书记 / 及人大主任: a list before the org, cut after its last joint
+    joint = ORG_JOINT.search(text)
+    if joint and joint.end() < len(text) - 1:
+        start += joint.end()
+    else:
+        junk = [m for m in LEAD_JUNK.finditer(text) if m.start() == 0 or m.group(0) not in "及和与并"]
+        if junk and len(text) - junk[-1].end() >= 2:
+            start += junk[-1].end()  # 代表团拜访某小组主席: the verb and its subject are no part of the org
+    region = sent.norm[ts.title_start - sent.start]
+    if ts.region_party and sent.norm[start - sent.start : start - sent.start + 2] == "中共" and end - start >= 4:
+        start += 2  # 中共某市委书记: the region 某市 holds the post (GUIDELINE)
     if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
         end += 1
     return (start, end) if end > start else None
+
+
+# Joints that end a list before an organisation: the title of the person before (院士和), or 及.
+ORG_JOINT = re.compile(r"^.*(院士|教授|先生|女士|主席|书记|主任|会长|部长)(和|及|与|、)")
+# Words that open a clause, not a name, when glued to the front of an organisation.
+LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|会见|走访|看望|慰问|率领|带领|陪同|邀请)")
