@@ -196,3 +196,9 @@ def test_traditional_region_title_takes_its_region() -> None:
 def test_organisation_word_read_as_a_verb_still_ends_the_org() -> None:
     g = extract("澄海街坊會聯合總會理事長詹明川出席。", id="t")
     assert _posts(g) == {("詹明川", "理事長", "澄海街坊會聯合總會")}
+
+
+def test_character_glued_to_a_name_is_not_part_of_it() -> None:
+    assert _posts(extract("市工商联副主席詹秀云莅会指导。", id="t")) == {("詹秀云", "副主席", "市工商联")}
+    g = extract("由海川集团主任高祀仁和星河公署特派员吕新华担任嘉宾。", id="t")
+    assert ("高祀仁", "主任", "海川集团") in _posts(g)

@@ -215,6 +215,20 @@ def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
     return len(tokens) - 1
 
 
+# A verb or a title's first character the tagger glues to the end of a name (某某作的报告, 某某莅会).
+GLUED_TAIL = re.compile(r"^(.{2,3})(作|莅|蒞)$|^(.{3})(和|与|副|在)$")
+
+
+def _name_end(toks: tuple[Token, ...], k: int, end: int) -> int:
+    """Where the name of tokens[k:end] ends, without a character glued to it (谷某作/PER 的)."""
+    last = toks[end - 1]
+    if end - k == 1 and last.tag == "PER":
+        m = GLUED_TAIL.match(last.norm)
+        if m and is_plausible_name(m.group(1) or m.group(3), True):
+            return last.end - 1
+    return last.end
+
+
 def _unit_word(t: Token) -> bool:
     """联合/v 总会/v: a two-character word the tagger reads as a verb that ends like an organisation."""
     return len(t.norm) == 2 and t.norm[-1] in "会院所部厅局社" and t.norm not in CLAUSE_WORDS
@@ -271,7 +285,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             title=title, title_start=title_start, title_end=tok.end,
             org_start=org_s, org_end=org_e,
             name_start=toks[name_start_i].start if name_end is not None else None,
-            name_end=toks[name_end - 1].end if name_end is not None else None,
+            name_end=_name_end(toks, name_start_i, name_end) if name_end is not None else None,
             region_party=region,
         ))
         seg_start = name_end if name_end is not None else i + 1
@@ -442,7 +456,7 @@ def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
         if end < len(toks) and toks[end].tag not in (PUNCT_TAG, "v") and toks[end].norm not in NAME_STOP:
             break  # 甲、乙出席会议/v: the list ends at the verb
         more.append(TitleSpan(ts.title, ts.title_start, ts.title_end, ts.org_start, ts.org_end,
-                              toks[k + 1].start, toks[end - 1].end, ts.region_party))
+                              toks[k + 1].start, _name_end(toks, k + 1, end), ts.region_party))
         k = end
     return more
 
