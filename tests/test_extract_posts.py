@@ -202,3 +202,16 @@ def test_character_glued_to_a_name_is_not_part_of_it() -> None:
     assert _posts(extract("市工商联副主席詹秀云莅会指导。", id="t")) == {("詹秀云", "副主席", "市工商联")}
     g = extract("由海川集团主任高祀仁和星河公署特派员吕新华担任嘉宾。", id="t")
     assert ("高祀仁", "主任", "海川集团") in _posts(g)
+
+
+def test_organisation_carried_over_and_to_the_next_person() -> None:
+    g = extract("潮岭星河基金会会长禤明远和副会长詹若溪、符泽岚出席。", id="t")
+    assert {p.person for p in g.posts if p.title == "副会长" and p.org == "潮岭星河基金会"} == {"詹若溪", "符泽岚"}
+
+
+def test_lab_reference_resolves_and_carries_past_a_title_after_the_name() -> None:
+    text = ("青岚大学火山地质重点实验室年会召开。实验室主任禤明远研究员和副主任詹若溪研究员出席。"
+            "青岚大学火山地质重点实验室将继续发展。")
+    posts = _posts(extract(text, id="t"))
+    assert ("禤明远", "主任", "青岚大学火山地质重点实验室") in posts
+    assert ("詹若溪", "副主任", "青岚大学火山地质重点实验室") in posts

@@ -98,7 +98,8 @@ def _joined(sent: Sentence, left_end: int, right_start: int) -> bool:
 
 def _listed(sent: Sentence, left_end: int, right_start: int) -> bool:
     """The next item of the same list of people: only a separator between them."""
-    return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "，", ",", "；", ";", "")
+    return sent.text[left_end - sent.start : right_start - sent.start].strip() in (
+        "、", "，", ",", "；", ";", "", "和", "及", "以及", "，以及")  # 某会会长甲和副会长乙: 和 lists people too
 
 
 def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
@@ -121,7 +122,7 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         inherited = None
         generic_org = first.org_start is not None and _org_text(sent, first) is None  # 学校党委书记: not the last org
         if not generic_org and last_named is not None and last_named.name_end is not None \
-                and _listed(sent, last_named.name_end, first.org_start or first.title_start):
+                and _listed(sent, max(last_named.name_end, last_named.title_end), first.org_start or first.title_start):
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
             if inherited and _regional(first.title) != _region_org(inherited):
                 inherited = None  # 市人大常委会主任甲，市委常委、常务副市长乙: a region's post, not the body's
