@@ -215,3 +215,10 @@ def test_lab_reference_resolves_and_carries_past_a_title_after_the_name() -> Non
     posts = _posts(extract(text, id="t"))
     assert ("禤明远", "主任", "青岚大学火山地质重点实验室") in posts
     assert ("詹若溪", "副主任", "青岚大学火山地质重点实验室") in posts
+
+
+def test_two_organisations_share_the_titles_after_them() -> None:
+    g = extract("海川公司、星河公司董事符泽岚出席。", id="t")
+    assert _posts(g) == {("符泽岚", "董事", "星河公司"), ("符泽岚", "董事", "海川公司")}
+    g = extract("云溪区委书记禤明远、星河公司董事长詹若溪出席。", id="t")
+    assert ("詹若溪", "董事长", "云溪区") not in _posts(g)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.mentions import CLASS_REFERENCES, GENERIC
+from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import (
     REGION_PARTY,
@@ -19,7 +20,9 @@ from kg.extract.titles import (
     department_of,
     is_plausible_name,
     org_span,
+    title_before,
 )
+from kg.lexicon import lexicon
 from kg.model import Evidence, Post
 
 
@@ -87,6 +90,27 @@ def _clause_before(sent: Sentence, pos: int) -> str:
 BODY_WORDS = frozenset("管委会 党委 党工委 党组 工委 政府 人民政府 人大常委会 政协 纪委 董事会 办公室".split())
 
 
+# Joints between two organisations that share the titles after them (A公司和B公司董事长甲).
+ORG_JOINTS = frozenset("和 、 及 与".split())
+
+
+def _co_org(sent: Sentence, first: TitleSpan) -> str | None:
+    """The organisation joined by 和/、 to the chain's first organisation, sharing its titles."""
+    if first.org_start is None:
+        return None
+    toks = sent.tokens
+    k = next((i for i, t in enumerate(toks) if t.start == first.org_start), None)
+    if k is None or k < 2 or toks[k - 1].norm not in ORG_JOINTS:
+        return None
+    left = toks[k - 2]
+    lex = lexicon()
+    if not (left.tag == "ORG" or lex.org_suffixes.longest_suffix(left.norm)) or title_before(left.norm):
+        return None
+    start = extend_left(toks, k - 2, stop_titles=True)
+    org = sent.text[toks[start].start - sent.start : left.end - sent.start]
+    return org if len(org) >= 4 and lex.org_suffixes.longest_suffix(to_simplified(org)) else None
+
+
 def _title_text(sent: Sentence, ts: TitleSpan) -> str:
     return sent.text[ts.title_start - sent.start : ts.title_end - sent.start]
 
@@ -131,6 +155,7 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         if status == "removed":
             last_named, last_org = ts, org
             continue
+        co_org = _co_org(sent, first)
         for link in [*chain, ts]:
             own = _org_text(sent, link)
             if (own is None or to_simplified(own) in GOVERNMENT_BODIES) and org and link.org_start is not None:
@@ -144,6 +169,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 org = None  # 某市委常委、宣传部部长: the department is printed as the title's own org
             org = own or org  # 某镇党委副书记、镇长: one org along the chain
             posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
+            if co_org and org == _org_text(sent, first):  # A公司和B公司董事长甲: the post at A too
+                posts.append(Post(person, title, co_org, ev, posts[-1].status))
         last_named, last_org = ts, org
     return posts
 
