@@ -222,3 +222,12 @@ def test_two_organisations_share_the_titles_after_them() -> None:
     assert _posts(g) == {("符泽岚", "董事", "星河公司"), ("符泽岚", "董事", "海川公司")}
     g = extract("云溪区委书记禤明远、星河公司董事长詹若溪出席。", id="t")
     assert ("詹若溪", "董事长", "云溪区") not in _posts(g)
+
+
+def test_biography_whose_name_the_tagger_missed() -> None:
+    text = "高峰，男，1970年出生，中国国籍。2001年至今，历任海川公司销售部经理、副总经理。"
+    assert {p.title for p in extract(text, id="t").posts if p.person == "高峰"} == {"销售部经理", "副总经理"}
+
+
+def test_news_sentence_opening_with_a_comma_is_no_biography() -> None:
+    assert extract("会议指出，要做好妇女工作，女性干部要担当，局长要带头。", id="t").posts == []

@@ -180,6 +180,9 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
 BIO_OPEN = re.compile(r"^(，|,|：|:|（|\(|先生|女士|同志|男|女|\d{4}年)")
 BIO_CUE = re.compile(r"(出生|生于|年生|月生|汉族|国籍|籍贯|学历|毕业|党员|参加工作|入党|博士|硕士|学士|本科|岁"
                      r"|现任|曾任|历任)")
+# A name the tagger missed, up to the mark after it (or 先生/女士), and what must follow it then.
+BIO_HEAD = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(先生|女士)?(?=[，,：:（(、]|自|于|现任|曾任|历任|\d)")
+BIO_STRONG = re.compile(r"^[，,：:、]\s*(男|女)[，,、]|^[，,：:、][^。]{0,12}(出生|生于|年生|月生)")
 # 甲先生，… / 甲女士自2006年起…: a form of address opening a statement about the person.
 BIO_ADDRESS = re.compile(r"^(先生|女士)\s*([，,：:（(]|自|现任|曾任|历任|于|\d)")
 # Words that open a segment of a career list and say how the post stands (现任某局局长, 历任…).
@@ -200,11 +203,18 @@ NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称
 
 def _bio_subject(text: str, sent: Sentence) -> str | None:
     toks = sent.tokens
-    if not toks or toks[0].tag != "PER" or not is_plausible_name(toks[0].norm, True):
+    if not toks:
         return None
-    rest = to_simplified(text[toks[0].end : toks[0].end + 60])
-    if BIO_ADDRESS.match(rest) or (BIO_OPEN.match(rest) and BIO_CUE.search(rest)):
-        return toks[0].text
+    if toks[0].tag == "PER" and is_plausible_name(toks[0].norm, True):
+        rest = to_simplified(text[toks[0].end : toks[0].end + 60])
+        if BIO_ADDRESS.match(rest) or (BIO_OPEN.match(rest) and BIO_CUE.search(rest)):
+            return toks[0].text
+    # the tagger missed or split the name (高峰/n，男 ; 楚国/PER 志/n 先生：): the words before the first mark
+    head = BIO_HEAD.match(sent.norm)
+    if head and head.group(1)[0] in lexicon().single_surnames | {c[0] for c in lexicon().compound_surnames}:
+        rest = to_simplified(text[sent.start + head.end() : sent.start + head.end() + 40])
+        if head.group(2) or BIO_STRONG.search(rest):
+            return sent.text[: head.end(2) if head.group(2) else head.end(1)]
     return None
 
 
