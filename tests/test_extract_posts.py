@@ -231,3 +231,9 @@ def test_biography_whose_name_the_tagger_missed() -> None:
 
 def test_news_sentence_opening_with_a_comma_is_no_biography() -> None:
     assert extract("会议指出，要做好妇女工作，女性干部要担当，局长要带头。", id="t").posts == []
+
+
+def test_biography_keeps_the_innermost_unit_in_the_title() -> None:
+    text = "詹若愚，男，1955年出生。历任青岚纺织厂车间主任、北岭省纺织工业厅生产处处长。"
+    titles = {p.title for p in extract(text, id="t").posts}
+    assert {"车间主任", "生产处处长"} <= titles

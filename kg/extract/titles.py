@@ -70,6 +70,10 @@ DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|�
 FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理)$")
 FUNCTIONS = re.compile(r"(财务|技术|营销|销售|市场|行政|人事|人力资源|运营|生产|质量|研发|投资|品牌|采购|项目|客户"
                        r"|业务|信息|安全|法务|审计|风控|工程|设计)$")
+# Inside a biography, the innermost unit before a head title is part of it (résumés print
+# 财务处副处长, 技术中心主任 as one title): the words after the last organisation ending.
+CAREER_UNIT = re.compile(r"(?:^|公司|集团|厂|局|厅|院|所|行|会|大学|学校|委|署|站|社)"
+                         r"([\u4e00-\u9fff]{1,6}?(?:部|处|科|室|办|中心|车间|组|系))$")
 # Owners of a department that are no organisation (公司财务部经理, 校办主任): the title is the whole.
 BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
 
@@ -108,6 +112,9 @@ def _title(s: str, career: bool) -> str | None:
             shared = depts.longest_suffix(rest + core[0])  # 组织 + 部长 = 组织部长
             if shared and len(shared) > 1 and not title.startswith("副"):
                 dept = shared[:-1]
+        if dept is None and career:
+            unit = CAREER_UNIT.search(rest)  # 某厂生产处处长, 某公司技术中心主任: the innermost unit
+            dept = unit.group(1) if unit else None
         if dept is not None:
             owner = rest[: len(rest) - len(dept)]
             if career or not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
