@@ -209,7 +209,7 @@ def _bio_subject(text: str, sent: Sentence) -> str | None:
         rest = to_simplified(text[toks[0].end : toks[0].end + 60])
         if BIO_ADDRESS.match(rest) or (BIO_OPEN.match(rest) and BIO_CUE.search(rest)):
             return toks[0].text
-    # the tagger missed or split the name (高峰/n，男 ; 楚国/PER 志/n 先生：): the words before the first mark
+    # the tagger missed or split the name (石林/n，男 ; 柏思/PER 仁/n 先生：): the words before the first mark
     head = BIO_HEAD.match(sent.norm)
     if head and head.group(1)[0] in lexicon().single_surnames | {c[0] for c in lexicon().compound_surnames}:
         rest = to_simplified(text[sent.start + head.end() : sent.start + head.end() + 40])
