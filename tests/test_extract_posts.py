@@ -184,8 +184,8 @@ def test_list_joint_before_an_organisation_is_cut() -> None:
 
 
 def test_clause_verb_before_an_organisation_is_cut() -> None:
-    g = extract("代表团拜访星河土地专责小组主席符泽岚。", id="t")
-    assert _posts(g) == {("符泽岚", "主席", "星河土地专责小组")}
+    g = extract("代表团拜访星河水务专责小组主席符泽岚。", id="t")
+    assert _posts(g) == {("符泽岚", "主席", "星河水务专责小组")}
 
 
 def test_traditional_region_title_takes_its_region() -> None:
@@ -194,8 +194,8 @@ def test_traditional_region_title_takes_its_region() -> None:
 
 
 def test_organisation_word_read_as_a_verb_still_ends_the_org() -> None:
-    g = extract("澄海街坊會聯合總會理事長詹明川出席。", id="t")
-    assert _posts(g) == {("詹明川", "理事長", "澄海街坊會聯合總會")}
+    g = extract("澄海鄉親會聯合總會理事長詹明川出席。", id="t")
+    assert _posts(g) == {("詹明川", "理事長", "澄海鄉親會聯合總會")}
 
 
 def test_character_glued_to_a_name_is_not_part_of_it() -> None:
@@ -203,8 +203,8 @@ def test_character_glued_to_a_name_is_not_part_of_it() -> None:
 
 
 def test_organisation_carried_over_and_to_the_next_person() -> None:
-    g = extract("潮岭星河基金会会长禤明远和副会长詹若溪、符泽岚出席。", id="t")
-    assert {p.person for p in g.posts if p.title == "副会长" and p.org == "潮岭星河基金会"} == {"詹若溪", "符泽岚"}
+    g = extract("青岚助学基金会会长禤明远和副会长詹若溪、符泽岚出席。", id="t")
+    assert {p.person for p in g.posts if p.title == "副会长" and p.org == "青岚助学基金会"} == {"詹若溪", "符泽岚"}
 
 
 def test_lab_reference_resolves_and_carries_past_a_title_after_the_name() -> None:

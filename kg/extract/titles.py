@@ -242,7 +242,7 @@ def _unit_word(t: Token) -> bool:
 
 
 def _numbered_unit(t: Token) -> bool:
-    """总承包/n 二部/m: a numbered unit the tagger reads as a number ends an organisation name."""
+    """施工/n 三部/m: a numbered unit the tagger reads as a number ends an organisation name."""
     return t.tag == "m" and len(t.norm) >= 2 and t.norm[-1] in "部所处厂队局科室院" and not t.norm[0].isdigit()
 
 
