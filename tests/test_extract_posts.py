@@ -235,3 +235,9 @@ def test_biography_keeps_the_innermost_unit_in_the_title() -> None:
     text = "詹若愚，男，1955年出生。历任青岚纺织厂车间主任、北岭省纺织工业厅生产处处长。"
     titles = {p.title for p in extract(text, id="t").posts}
     assert {"车间主任", "生产处处长"} <= titles
+
+
+def test_title_after_the_name_keeps_the_org_except_academician() -> None:
+    assert _posts(extract("北岭地质研究所所长禤明远院士出席。", id="t")) == {
+        ("禤明远", "所长", "北岭地质研究所"), ("禤明远", "院士", None)}
+    assert ("禤明远", "教授", "北岭大学") in _posts(extract("北岭大学副院长禤明远教授出席。", id="t"))

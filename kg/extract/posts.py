@@ -145,7 +145,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         first = chain[0] if chain else ts
         inherited = None
         generic_org = first.org_start is not None and _org_text(sent, first) is None  # 学校党委书记: not the last org
-        if not generic_org and last_named is not None and last_named.name_end is not None \
+        after_name = not chain and ts.title_start >= ts.name_end and ts.title.endswith("院士")  # 某所所长甲院士 (E10)
+        if not generic_org and not after_name and last_named is not None and last_named.name_end is not None \
                 and _listed(sent, max(last_named.name_end, last_named.title_end), first.org_start or first.title_start):
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
             if inherited and _regional(first.title) != _region_org(inherited):

@@ -441,14 +441,15 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
 
 
 def _title_after_name(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
-    """某学院副院长某某教授、: a second title after the name, at the same organisation."""
+    """某学院副院长某某教授、: a second title after the name; its organisation is carried in sentence_posts
+    (the same one as the title before the name), except for 院士, which no organisation confers."""
     toks = sent.tokens
     if k >= len(toks) or title_before(toks[k].norm) != toks[k].norm:
         return []
     after = toks[k + 1] if k + 1 < len(toks) else None
     if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
         return []
-    return [TitleSpan(toks[k].norm, toks[k].start, toks[k].end, ts.org_start, ts.org_end,
+    return [TitleSpan(toks[k].norm, toks[k].start, toks[k].end, None, None,
                       ts.name_start, ts.name_end, False)]
 
 
