@@ -241,3 +241,9 @@ def test_title_after_the_name_keeps_the_org_except_academician() -> None:
     assert _posts(extract("北岭地质研究所所长禤明远院士出席。", id="t")) == {
         ("禤明远", "所长", "北岭地质研究所"), ("禤明远", "院士", None)}
     assert ("禤明远", "教授", "北岭大学") in _posts(extract("北岭大学副院长禤明远教授出席。", id="t"))
+
+
+def test_former_post_keeps_its_marker() -> None:
+    assert _full(extract("北岭省工商联原副主席禤明远出席。", id="t")) == {
+        ("禤明远", "原副主席", "北岭省工商联", "former", None, None)}
+    assert ("符泽岚", "市长") in {(p.person, p.title) for p in extract("太原市长符泽岚出席。", id="t").posts}

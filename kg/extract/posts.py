@@ -73,6 +73,8 @@ def post_status(clause: str, title: str) -> str:
     for status, cue in STATUS_CUES[:3]:
         if cue.search(clause):
             return status
+    if title.startswith("原"):
+        return "former"
     if title.startswith("代"):
         return "interim"
     for status, cue in STATUS_CUES[3:]:

@@ -64,6 +64,8 @@ def _title_words() -> tuple[SuffixSet, SuffixSet]:
 # 驻沪总领事, 驻华大使, 驻会副会长: a posting abroad or to a city, kept in the title (GUIDELINE E10).
 POSTED = re.compile(r"驻[\u4e00-\u9fff]{1,3}$")
 POSTED_HEADS = frozenset("总领事 副总领事 领事 大使 公使 参赞 代表 首席代表 总代表 特派员 代办".split())
+# 原 marks a former post where an organisation (or nothing) precedes it: 某会原副主席, not 太原市长.
+FORMER = re.compile(r"(?:^|[委会局部院司厅所协联办校团社处室组])原$")
 # Heads that take a department before them (组织部长, 工会主席, 财务部经理).
 DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
 # A function before a manager's title forms one title with it (财务总监, 技术负责人, 销售经理).
@@ -127,6 +129,9 @@ def _title(s: str, career: bool) -> str | None:
     posted = POSTED.search(s[: len(s) - len(title)])
     if posted and title in POSTED_HEADS:
         title = posted.group(0) + title
+    former = FORMER.search(s[: len(s) - len(title)])
+    if former:  # 某会原副主席, 某市委原常委: a former post, kept with its marker (GUIDELINE E11)
+        title = "原" + title
     return title
 
 
@@ -283,7 +288,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
                                                                                          or _unit_word(toks[k - 1])))):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
-        region = title.lstrip("副").startswith(REGION_PARTY)
+        region = title.lstrip("原代").lstrip("副").startswith(REGION_PARTY)
         if org_s is not None and org_e is not None:
             org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
             if org_norm[-1] in NOT_ORG or org_norm in NAME_STOP:
