@@ -247,3 +247,9 @@ def test_former_post_keeps_its_marker() -> None:
     assert _full(extract("北岭省工商联原副主席禤明远出席。", id="t")) == {
         ("禤明远", "原副主席", "北岭省工商联", "former", None, None)}
     assert ("符泽岚", "市长") in {(p.person, p.title) for p in extract("太原市长符泽岚出席。", id="t").posts}
+
+
+def test_notice_style_colon_list() -> None:
+    g = extract("理事长：禤明远；副理事长：詹若溪、符泽岚；秘书长：柏思仁。", id="t")
+    assert _posts(g) == {("禤明远", "理事长", None), ("詹若溪", "副理事长", None), ("符泽岚", "副理事长", None),
+                         ("柏思仁", "秘书长", None)}
