@@ -253,3 +253,8 @@ def test_notice_style_colon_list() -> None:
     g = extract("理事长：禤明远；副理事长：詹若溪、符泽岚；秘书长：柏思仁。", id="t")
     assert _posts(g) == {("禤明远", "理事长", None), ("詹若溪", "副理事长", None), ("符泽岚", "副理事长", None),
                          ("柏思仁", "秘书长", None)}
+
+
+def test_contracted_region_head_belongs_to_the_region() -> None:
+    assert _posts(extract("禤明远当选北岭省长。", id="t")) == {("禤明远", "省长", "北岭省")}
+    assert _posts(extract("市政府市长禤明远出席。", id="t")) == {("禤明远", "市长", "市政府")}

@@ -14,12 +14,12 @@ from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, to_simplified
 from kg.extract.titles import (
-    REGION_PARTY,
     TitleSpan,
     career_title,
     department_of,
     is_plausible_name,
     org_span,
+    region_title,
     title_before,
 )
 from kg.lexicon import lexicon
@@ -266,7 +266,7 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                 title = career_title(body)
                 if title:
                     own = body[: len(body) - len(title)].strip()
-                    if own and title.lstrip("副").startswith(REGION_PARTY) and own[-1] != title[0]:
+                    if own and region_title(title) and own[-1] != title[0] and len(own) <= 4:
                         own += title[0]  # 诸暨市委书记: the post belongs to the region (GUIDELINE)
                     if own and (len(own) < 2 or NOT_CAREER_ORG.search(own) or to_simplified(own) in GENERIC):
                         own = own if to_simplified(own) in CLASS_REFERENCES else None

@@ -80,6 +80,16 @@ CAREER_UNIT = re.compile(r"(?:^|公司|集团|厂|局|厅|院|所|行|会|大学
 BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
 
 
+# A region's head contracted with its name (北岭省长 = 北岭省 + 省长, GUIDELINE E4).
+REGION_HEADS = frozenset("省长 市长 区长 县长 州长".split())
+
+
+def region_title(title: str) -> bool:
+    """A title that belongs to the region printed before it: 区委书记, 市委常委, and 省长 in 北岭省长."""
+    bare = title.lstrip("原代")
+    return bare.lstrip("副").startswith(REGION_PARTY) or bare in REGION_HEADS
+
+
 def title_before(s: str) -> str | None:
     """The longest title the string ends with (see _title)."""
     return _title(s, False)
@@ -288,7 +298,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
                                                                                          or _unit_word(toks[k - 1])))):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
-        region = title.lstrip("原代").lstrip("副").startswith(REGION_PARTY)
+        region = region_title(title)
         if org_s is not None and org_e is not None:
             org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
             if org_norm[-1] in NOT_ORG or org_norm in NAME_STOP:
@@ -440,7 +450,7 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                 for n in names:
                     out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
                                          org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
-                                         title.lstrip("副").startswith(REGION_PARTY)))
+                                         region_title(title)))
             pos += len(part)
     return out
 
@@ -506,7 +516,9 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     region = sent.norm[ts.title_start - sent.start]
     if ts.region_party and sent.norm[start - sent.start : start - sent.start + 2] == "中共" and end - start >= 4:
         start += 2  # 中共某市委书记: the region 某市 holds the post (GUIDELINE)
-    if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
+    contracted = ts.title.lstrip("原代") in REGION_HEADS
+    if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region and not (
+            contracted and (end - start > 4 or sent.norm[end - 1 - sent.start] in "府委会局部厅办院所司处")):
         end += 1
     return (start, end) if end > start else None
 
