@@ -258,3 +258,22 @@ def test_notice_style_colon_list() -> None:
 def test_contracted_region_head_belongs_to_the_region() -> None:
     assert _posts(extract("禤明远当选北岭省长。", id="t")) == {("禤明远", "省长", "北岭省")}
     assert _posts(extract("市政府市长禤明远出席。", id="t")) == {("禤明远", "市长", "市政府")}
+
+
+def test_same_title_later_in_the_sentence_shares_the_body() -> None:
+    g = extract("青岚市人大常委会副主任禤明远主持会议，副主任詹若溪、符泽岚出席。", id="t")
+    assert {p.person for p in g.posts if p.org == "青岚市人大常委会"} == {"禤明远", "詹若溪", "符泽岚"}
+    g = extract("青岚学会理事禤明远教授和詹若溪副教授出席。", id="t")
+    assert ("詹若溪", "副教授", "青岚学会") not in _posts(g)
+
+
+def test_post_after_an_appointment_verb_is_not_the_next_person_s() -> None:
+    g = extract("星河联盟秘书长禤明远担任技术部部长、海川联盟秘书长詹若溪担任市场部部长。", id="t")
+    assert ("詹若溪", "部长", "技术部") not in _posts(g)
+    assert ("詹若溪", "秘书长", "海川联盟") in _posts(g)
+
+
+def test_meeting_verb_before_the_org_is_cut() -> None:
+    g = extract("新任驻北岭总领事禤明远分别拜会北岭市市长詹若溪。", id="t")
+    assert ("詹若溪", "市长", "北岭市") in _posts(g)
+    assert ("禤明远", "驻北岭总领事", None) in _posts(g)

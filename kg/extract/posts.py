@@ -52,6 +52,8 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("elected", re.compile(r"(当选|选举|选出|连任|推选|获选)")),  # 甲当选为会长
     ("appointed", re.compile(r"(任命|出任|调任|升任|接任|担任|履新|聘任|聘为|受聘|转任)")),  # 甲调任某局局长
 )
+# An appointment verb right after a name: what follows is that person's post.
+APPOINTED_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,4}(担任|出任|调任|升任|兼任|当选为|当选|任命为|任)$")
 CLAUSE_END = re.compile(r"[，,；;。：:！？]")
 
 
@@ -133,10 +135,13 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
     pending: list[TitleSpan] = []  # chain links waiting for their name
     last_named: TitleSpan | None = None
     last_org: str | None = None
+    same_title: dict[str, str] = {}  # head title -> the org it was first named with in this sentence
     for ts in titles:
         if ts.name_start is None or ts.name_end is None:
             if pending and not _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start):
                 pending = []
+            if not pending and APPOINTED_BEFORE.search(_clause_before(sent, ts.org_start or ts.title_start)):
+                continue  # 甲担任某部部长、乙…: the post of the name before the verb, not a link of 乙's chain
             pending.append(ts)
             continue
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
@@ -153,6 +158,9 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
             if inherited and _regional(first.title) != _region_org(inherited):
                 inherited = None  # 市人大常委会主任甲，市委常委、常务副市长乙: a region's post, not the body's
+        if inherited is None and not chain and first.org_start is None and not after_name:
+            # 某常委会副主任甲主持会议，副主任乙、丙出席: the same title, bare, later in the sentence
+            inherited = same_title.get(_head(first.title))
         org = inherited
         status = post_status(_clause_before(sent, first.title_start), first.title)
         if status == "removed":
@@ -175,7 +183,17 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             if co_org and org == _org_text(sent, first):  # A公司和B公司董事长甲: the post at A too
                 posts.append(Post(person, title, co_org, ev, posts[-1].status))
         last_named, last_org = ts, org
+        if org and not _regional(ts.title) and _head(ts.title) not in ACADEMIC:
+            same_title.setdefault(_head(ts.title), org)
     return posts
+
+
+# Ranks a person holds, not seats of a body: not carried to the next bare one (教授甲、副教授乙).
+ACADEMIC = frozenset("教授 研究员 院士 博士生导师 硕士生导师 工程师 高级工程师 讲师 研究馆员 主任医师 博士后".split())
+
+
+def _head(title: str) -> str:
+    return title[3:] if title.startswith("常务副") else title.lstrip("副")
 
 
 # Career statements: a biography names its subject once, then lists posts with no name.

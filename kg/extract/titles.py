@@ -526,4 +526,4 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
 # Joints that end a list before an organisation: the title of the person before (院士和), or 及.
 ORG_JOINT = re.compile(r"^.*(院士|教授|先生|女士|主席|书记|主任|会长|部长)(和|及|与|、)")
 # Words that open a clause, not a name, when glued to the front of an organisation.
-LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|会见|走访|看望|慰问|率领|带领|陪同|邀请)")
+LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|拜会|会见|会晤|接见|走访|看望|慰问|率领|带领|陪同|邀请)")
