@@ -277,3 +277,9 @@ def test_meeting_verb_before_the_org_is_cut() -> None:
     g = extract("新任驻北岭总领事禤明远分别拜会北岭市市长詹若溪。", id="t")
     assert ("詹若溪", "市长", "北岭市") in _posts(g)
     assert ("禤明远", "驻北岭总领事", None) in _posts(g)
+
+
+def test_seats_on_a_region_committee_printed_once() -> None:
+    g = extract("省委决定，禤明远同志任中共青岚市委委员、常委、副书记，提名为青岚市人民政府市长候选人。", id="t")
+    assert {("禤明远", "市委常委", "青岚市"), ("禤明远", "市委副书记", "青岚市")} <= _posts(g)
+    assert not any(p.title == "常委" for p in g.posts)

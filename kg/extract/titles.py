@@ -53,6 +53,7 @@ class TitleSpan:
     name_start: int | None
     name_end: int | None
     region_party: bool  # 区委书记-type: org is the region + the title's first char
+    composed: str | None = None  # the title as read when its prefix is shared, not contiguous (市委 + 常委)
 
 
 @cache
@@ -373,6 +374,9 @@ APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|
 APPOINT_FILLER = frozenset("同志 先生 女士 成功 随即 亦 也 再次 顺利 正式 被 已 当场 全票 光荣 继续 分别 均 将 拟 "
                            "高票 等额 一致 满票 当".split())
 VOTES = re.compile(r"^(以|等)")
+# A region's party committee printed once before its seats (中共某市委委员、常委、副书记).
+COMMITTEE = re.compile(r"[\u4e00-\u9fff]{2,}[省市区县州]委$")
+COMMITTEE_SEATS = frozenset("委员 常委 书记 副书记 常务副书记".split())
 # Verbs before the name in 选举甲为X, 任命乙同志为Y.
 CHOOSE = frozenset("选举 任命 推选 聘任 聘请 增补 提名 选 决定 同意".split())
 # Names of one appointment joined in a list: 甲、乙和丙当选副县长.
@@ -447,10 +451,20 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                     pass  # 县委书记 after 当选: the region is printed (one character) before the title
                 else:
                     org = last_org  # 副会长兼秘书长 / 乙当选为副会长: the org named just before
+                composed = None
+                committee = COMMITTEE.search(sent.norm[org[0] - sent.start : org[1] - sent.start]) if org else None
+                if org and committee and title in COMMITTEE_SEATS:
+                    # 任中共某市委委员、常委、副书记: the region's 市委常委, 市委副书记 (GUIDELINE E4)
+                    lead = 2 if sent.norm[org[0] - sent.start : org[0] - sent.start + 2] == "中共" else 0
+                    composed = sent.text[org[1] - 2 - sent.start : org[1] - sent.start] + \
+                        sent.text[pos + len(part) - len(title) - sent.start : pos + len(part) - sent.start]
+                    org = (org[0] + lead, org[1] - 1)
                 for n in names:
                     out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
                                          org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
-                                         region_title(title)))
+                                         region_title(title) and composed is None, composed))
+                if composed and org:
+                    org = (org[0] - lead, org[1] + 1)  # the next seat on the same committee
             pos += len(part)
     return out
 
