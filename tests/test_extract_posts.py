@@ -283,3 +283,9 @@ def test_seats_on_a_region_committee_printed_once() -> None:
     g = extract("省委决定，禤明远同志任中共青岚市委委员、常委、副书记，提名为青岚市人民政府市长候选人。", id="t")
     assert {("禤明远", "市委常委", "青岚市"), ("禤明远", "市委副书记", "青岚市")} <= _posts(g)
     assert not any(p.title == "常委" for p in g.posts)
+
+
+def test_unknown_title_does_not_drop_the_rest_of_the_chain() -> None:
+    g = extract("星河协会副会长、海川集团首席品牌官禤明远出席。", id="t")
+    assert _posts(g) == {("禤明远", "副会长", "星河协会")}
+    assert "海川集团" in {e.name for e in g.entities}

@@ -174,6 +174,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
                 if to_simplified(word) in BODY_WORDS:
                     own = org + word
+            if not link.title:
+                continue  # the name of a title the lexicon lacks: no post of its own
             title = link.composed or _title_text(sent, link)
             if own is None and org and link.org_start is None and _region_org(org) and not _regional(link.title) \
                     and department_of(link.title):

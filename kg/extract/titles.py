@@ -252,6 +252,26 @@ def _name_end(toks: tuple[Token, ...], k: int, end: int) -> int:
     return last.end
 
 
+def _unknown_link(sent: Sentence, out: list[TitleSpan], i: int) -> TitleSpan | None:
+    """某会副会长、某集团首席品牌官甲: a title the lexicon lacks ends the chain; its name still takes
+    the chain's other posts. The span carries the name only (empty title, no post of its own)."""
+    toks = sent.tokens
+    tok = toks[i]
+    if tok.tag != "PER" or not out or out[-1].name_start is not None or not is_plausible_name(tok.norm, True):
+        return None
+    gap = sent.norm[out[-1].title_end - sent.start : tok.start - sent.start]
+    if not gap.startswith("、") or not 3 <= len(gap) <= 16 or any(c in CHAIN_BREAK for c in gap[1:]):
+        return None
+    after = toks[i + 1] if i + 1 < len(toks) else None
+    if after is not None and after.tag not in (PUNCT_TAG, "v") and after.norm not in NAME_STOP:
+        return None
+    return TitleSpan("", out[-1].title_end + 1, tok.start, None, None, tok.start, tok.end, False)
+
+
+# Marks inside the gap before a name that end a chain (a new clause, a list of people).
+CHAIN_BREAK = frozenset("，,。；;：:、和与及的")
+
+
 def _unit_word(t: Token) -> bool:
     """联合/v 总会/v: a two-character word the tagger reads as a verb that ends like an organisation."""
     return len(t.norm) == 2 and t.norm[-1] in "会院所部厅局社" and t.norm not in CLAUSE_WORDS
@@ -275,6 +295,10 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         prefix = "".join(t.norm for t in toks[seg_start : i + 1])
         title = title_before(prefix)
         if not title:
+            carrier = _unknown_link(sent, out, i)
+            if carrier is not None:
+                out.append(carrier)
+                seg_start = i + 1
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         name_start_i = i + 1
