@@ -283,6 +283,7 @@ def test_seats_on_a_region_committee_printed_once() -> None:
     g = extract("省委决定，禤明远同志任中共青岚市委委员、常委、副书记，提名为青岚市人民政府市长候选人。", id="t")
     assert {("禤明远", "市委常委", "青岚市"), ("禤明远", "市委副书记", "青岚市")} <= _posts(g)
     assert not any(p.title == "常委" for p in g.posts)
+    assert {p.status for p in g.posts if p.org == "青岚市"} == {"appointed"}
 
 
 def test_unknown_title_does_not_drop_the_rest_of_the_chain() -> None:

@@ -50,7 +50,7 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("former", re.compile(r"(历任|曾任|先后任|曾担任|前任|时任|卸任|不再担任|^原|[、，]原)")),  # 曾任某局局长
     ("proposed", re.compile(r"(拟任|拟提名|拟推荐|拟为|提名为|提名)")),  # 拟任某区区长
     ("elected", re.compile(r"(当选|选举|选出|连任|推选|获选)")),  # 甲当选为会长
-    ("appointed", re.compile(r"(任命|出任|调任|升任|接任|担任|履新|聘任|聘为|受聘|转任)")),  # 甲调任某局局长
+    ("appointed", re.compile(r"(任命|出任|调任|升任|接任|担任|履新|聘任|聘为|受聘|转任|同志任)")),  # 甲调任某局局长
 )
 # An appointment verb right after a name: what follows is that person's post.
 APPOINTED_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,4}(担任|出任|调任|升任|兼任|当选为|当选|任命为|任)$")
