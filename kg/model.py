@@ -40,12 +40,20 @@ class Entity:
     byline: bool = False  # named only as the article's reporter or photographer: page furniture
 
 
+# How a post stands in the text: held now, held before (原, 历任), held for the time being
+# (代, 代理), put forward (拟任, 提名), just elected or appointed, or taken away (免去).
+POST_STATUSES = ("current", "former", "interim", "proposed", "elected", "appointed", "removed")
+
+
 @dataclass
 class Post:
     person: str
     title: str
     org: str | None
     evidence: Evidence | None = None
+    status: str = "current"  # one of POST_STATUSES
+    start: str | None = None  # YYYY or YYYY-MM, where the text dates the post
+    end: str | None = None
 
 
 @dataclass
@@ -81,7 +89,11 @@ class ArticleGraph:
             ents.append(d)
         posts = []
         for p in self.posts:
-            d = {"person": p.person, "title": p.title, "org": p.org}
+            d = {"person": p.person, "title": p.title, "org": p.org, "status": p.status}
+            if p.start:
+                d["start"] = p.start
+            if p.end:
+                d["end"] = p.end
             if evidence:
                 d["evidence"] = ev(p.evidence)
             posts.append(d)

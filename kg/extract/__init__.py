@@ -12,7 +12,7 @@ from typing import TypeVar
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import sentence_posts
+from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
 from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
@@ -37,6 +37,7 @@ def extract_article(article: Article) -> ArticleGraph:
         ments, titles = sentence_mentions(sent, si)
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
+    posts.extend(career_posts(article.text, sentences))
     clusters = group([m for ms in per_sentence for m in ms])
     if rescan(sentences, per_sentence, clusters):
         clusters = group([m for ms in per_sentence for m in ms])
@@ -78,13 +79,33 @@ def _entity(c: Cluster, sentences: list[Sentence]) -> Entity:
     return Entity(c.name, c.type, c.aliases, ev, byline=all(m.rule == "byline" for m in c.mentions))
 
 
+# One-word references to the article's own institution (学校党委书记, 本院院长, 我校校长), with
+# the endings of the names they may stand for.
+HOME_REFERENCES: dict[str, tuple[str, ...]] = {
+    **{w: ("大学", "学院", "学校") for w in ("学校", "我校", "本校", "该校", "校", "全校")},
+    **{w: ("学院", "医院", "研究院", "法院", "科学院", "设计院")
+       for w in ("本院", "我院", "该院", "院", "学院", "全院")},
+    **{w: ("公司", "集团") for w in ("公司", "本公司", "该公司", "集团", "我公司")},
+    **{w: ("实验室",) for w in ("实验室", "本实验室", "该实验室", "室")},
+    **{w: ("研究所", "所") for w in ("研究所", "本所", "该所", "我所", "所")},
+    **{w: ("协会", "学会", "商会", "联合会") for w in ("本会", "该会", "我会")},
+}
+
+
 def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: list[str]) -> None:
-    """Point each post at an organisation entity, creating one when only the post names it."""
+    """Point each post at an organisation entity, creating one when only the post names it.
+
+    A one-word reference to the article's own institution (学校, 本院) resolves to it: the
+    only such organisation named, else the one named clearly most often. A post with no
+    organisation that repeats a title the same person holds somewhere named (副县长 at the
+    county government, then 副县长 alone) is that post again and is dropped.
+    """
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
         if FAMILY[c.type] == "Org":
             for n in c.names_norm():
                 by_norm.setdefault(n, c)
+    counts = {c.name: len(c.mentions) for c in clusters if FAMILY[c.type] == "Org"}
     for p in posts:
         if not p.org:
             continue
@@ -93,8 +114,11 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
             alliances = [c for c in clusters if c.type == "Alliance"]
             p.org = max(alliances, key=lambda c: len(c.mentions)).name if alliances else None
             continue
-        if word in CLASS_REFERENCES:  # 学校党委书记: the article's school, when it names only one
-            p.org = resolve_class_word(word, [], org_names, None)
+        if word in CLASS_REFERENCES or word in HOME_REFERENCES:
+            # 学校党委书记: the article's school, when it names only one
+            found = resolve_class_word(word, [], org_names, None) if word in CLASS_REFERENCES else None
+            # a government body unresolved stays as printed (县政府党组书记); a bare 学校 does not
+            p.org = found or _home(word, org_names, counts) or (p.org if word in GOVERNMENT_BODIES else None)
             continue
         if len(p.org) == 1:  # 镇 of 镇党委书记: the one town the article names, if it names one
             towns = {c.name for c in clusters if FAMILY[c.type] in ("Org", "Place") and c.norm.endswith(p.org)}
@@ -109,6 +133,29 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
             if c is not None:
                 c.extra_aliases.append(p.org)
                 by_norm[n] = c
+    placed = {(p.person, to_simplified(p.title)) for p in posts if p.org}
+    held: dict[str, set[str]] = {}
+    for p in posts:
+        held.setdefault(p.person, set()).add(to_simplified(p.title))
+
+    def restated(p: Post) -> bool:  # 叶某书记 after 党委书记叶某: the post named again, shorter
+        t = to_simplified(p.title)
+        return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
+
+    posts[:] = [p for p in posts if p.org or not restated(p)]
+
+
+def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None:
+    """The article's own institution of a kind: named at least twice, and twice as often as any other."""
+    endings = HOME_REFERENCES.get(word)
+    if endings is None:
+        return None
+    cands = [o for o in org_names if to_simplified(o).endswith(endings)]
+    if not cands:
+        return None
+    top = counts.get(cands[0], 0)
+    second = counts.get(cands[1], 0) if len(cands) > 1 else 0
+    return cands[0] if top >= 2 and top >= 2 * second else None
 
 
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],

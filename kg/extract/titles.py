@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left
 from kg.extract.segment import Sentence, Token
-from kg.lexicon import lexicon
+from kg.lexicon import SuffixSet, _lines, lexicon
 
 # A name ends before one of these words (what follows a name in news prose).
 NAME_STOP = frozenset(
@@ -52,21 +53,122 @@ class TitleSpan:
     name_start: int | None
     name_end: int | None
     region_party: bool  # 区委书记-type: org is the region + the title's first char
+    composed: str | None = None  # the title as read when its prefix is shared, not contiguous (市委 + 常委)
+
+
+@cache
+def _title_words() -> tuple[SuffixSet, SuffixSet]:
+    """Departments that compose with a head title, and the qualifications only biographies list."""
+    return SuffixSet(_lines("title_departments.txt")), SuffixSet(_lines("career_titles.txt"))
+
+
+# 驻沪总领事, 驻华大使, 驻会副会长: a posting abroad or to a city, kept in the title (GUIDELINE E10).
+POSTED = re.compile(r"驻[\u4e00-\u9fff]{1,3}$")
+POSTED_HEADS = frozenset("总领事 副总领事 领事 大使 公使 参赞 代表 首席代表 总代表 特派员 代办".split())
+# 原 marks a former post where an organisation (or nothing) precedes it: 某会原副主席, not 太原市长.
+FORMER = re.compile(r"(?:^|[委会局部院司厅所协联办校团社处室组])原$")
+# Heads that take a department before them (组织部长, 工会主席, 财务部经理).
+DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
+# A function before a manager's title forms one title with it (财务总监, 技术负责人, 销售经理).
+FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理)$")
+FUNCTIONS = re.compile(r"(财务|技术|营销|销售|市场|行政|人事|人力资源|运营|生产|质量|研发|投资|品牌|采购|项目|客户"
+                       r"|业务|信息|安全|法务|审计|风控|工程|设计)$")
+# Inside a biography, the innermost unit before a head title is part of it (résumés print
+# 财务处副处长, 技术中心主任 as one title): the words after the last organisation ending.
+CAREER_UNIT = re.compile(r"(?:^|公司|集团|厂|局|厅|院|所|行|会|大学|学校|委|署|站|社)"
+                         r"([\u4e00-\u9fff]{1,6}?(?:部|处|科|室|办|中心|车间|组|系))$")
+# Owners of a department that are no organisation (公司财务部经理, 校办主任): the title is the whole.
+BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
+
+
+# A region's head contracted with its name (北岭省长 = 北岭省 + 省长, GUIDELINE E4).
+REGION_HEADS = frozenset("省长 市长 区长 县长 州长".split())
+
+
+def region_title(title: str) -> bool:
+    """A title that belongs to the region printed before it: 区委书记, 市委常委, and 省长 in 北岭省长."""
+    bare = title.lstrip("原代")
+    return bare.lstrip("副").startswith(REGION_PARTY) or bare in REGION_HEADS
 
 
 def title_before(s: str) -> str | None:
-    """The longest title (with stacked rank prefixes) that the string ends with."""
+    """The longest title the string ends with (see _title)."""
+    return _title(s, False)
+
+
+@cache
+def _title(s: str, career: bool) -> str | None:
+    """The longest title the string ends with, read as a grammar.
+
+    head title (lexicon), then leftwards: 助理 after a head (总裁助理); a department
+    that forms one title with the head (组织部长, 工会主席) where nothing or no proper
+    organisation precedes it; stacked rank and side prefixes (常务副, 三级, 独立);
+    a posting (驻沪总领事).
+    """
     lex = lexicon()
+    if s.endswith("助理"):  # 总裁助理, 校长助理: the assistant of a head title
+        head = _title(s[:-2], career)
+        return (head + "助理") if head else None
     base = lex.titles.longest_suffix(s)
     if not base:
         return None
     title = base
+    rest = s[: len(s) - len(title)]
+    core = title[3:] if title.startswith("常务副") else title.lstrip("副")
+    function = FUNCTIONS.search(rest) if FUNCTION_HEADS.match(title) else None
+    if function:  # 财务总监, 技术负责人
+        title = function.group(0) + title
+    elif DEPARTMENT_HEADS.match(title) and rest:
+        depts = _title_words()[0]
+        dept = depts.longest_suffix(rest)
+        if dept is None and len(title) >= 2 and core[:1] in "部处科":
+            shared = depts.longest_suffix(rest + core[0])  # 组织 + 部长 = 组织部长
+            if shared and len(shared) > 1 and not title.startswith("副"):
+                dept = shared[:-1]
+        if dept is None and career:
+            unit = CAREER_UNIT.search(rest)  # 某厂生产处处长, 某公司技术中心主任: the innermost unit
+            dept = unit.group(1) if unit else None
+        if dept is not None:
+            owner = rest[: len(rest) - len(dept)]
+            if career or not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
+                title = dept + title
     while True:
         p = lex.title_prefixes.longest_suffix(s[: len(s) - len(title)])
         if not p:
             break
         title = p + title
+    posted = POSTED.search(s[: len(s) - len(title)])
+    if posted and title in POSTED_HEADS:
+        title = posted.group(0) + title
+    former = FORMER.search(s[: len(s) - len(title)])
+    if former:  # 某会原副主席, 某市委原常委: a former post, kept with its marker (GUIDELINE E11)
+        title = "原" + title
     return title
+
+
+def department_of(title: str) -> str | None:
+    """The department a title opens with (组织部长 → 组织部, 工会主席 → 工会), if any."""
+    depts = _title_words()[0]
+    for k in range(min(len(title) - 2, 6), 1, -1):
+        if title[:k] in depts.words:
+            return title[:k]
+        if title[: k + 1] in depts.words and title[k] in "部处科":
+            return title[: k + 1]
+    return None
+
+
+def career_title(s: str) -> str | None:
+    """A title or, inside a biography only, a qualification (高级工程师, 中共党员) the string ends with."""
+    title = _title(s, True)
+    qual = _title_words()[1].longest_suffix(s)
+    if qual is None or (title and len(title) >= len(qual)):
+        return title
+    while True:
+        p = lexicon().title_prefixes.longest_suffix(s[: len(s) - len(qual)])
+        if not p:
+            break
+        qual = p + qual
+    return qual
 
 
 def is_plausible_name(s: str, tagged_person: bool) -> bool:
@@ -105,6 +207,9 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
             nxt = tokens[end + 1] if end + 1 < len(tokens) else None
             if nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP:
                 end += 1
+        elif end < len(tokens) and len(text) == 1 and len(tokens[end].norm) == 2 \
+                and tokens[end].tag in ("LOC", "n", "nz", "a", "an", "PER"):
+            end += 1  # a surname alone: 隽/PER 新阳/LOC
         return end if is_plausible_name("".join(t.norm for t in tokens[k:end]), True) else None
     text = ""
     end = k
@@ -133,6 +238,50 @@ def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
     return len(tokens) - 1
 
 
+# A verb or a title's first character the tagger glues to the end of a name (某某作的报告, 某某莅会).
+GLUED_TAIL = re.compile(r"^(.{2,3})(作|莅|蒞)$|^(.{3})(和|与|副|在)$")
+
+
+def _name_end(toks: tuple[Token, ...], k: int, end: int) -> int:
+    """Where the name of tokens[k:end] ends, without a character glued to it (谷某作/PER 的)."""
+    last = toks[end - 1]
+    if end - k == 1 and last.tag == "PER":
+        m = GLUED_TAIL.match(last.norm)
+        if m and is_plausible_name(m.group(1) or m.group(3), True):
+            return last.end - 1
+    return last.end
+
+
+def _unknown_link(sent: Sentence, out: list[TitleSpan], i: int) -> TitleSpan | None:
+    """某会副会长、某集团首席品牌官甲: a title the lexicon lacks ends the chain; its name still takes
+    the chain's other posts. The span carries the name only (empty title, no post of its own)."""
+    toks = sent.tokens
+    tok = toks[i]
+    if tok.tag != "PER" or not out or out[-1].name_start is not None or not is_plausible_name(tok.norm, True):
+        return None
+    gap = sent.norm[out[-1].title_end - sent.start : tok.start - sent.start]
+    if not gap.startswith("、") or not 3 <= len(gap) <= 16 or any(c in CHAIN_BREAK for c in gap[1:]):
+        return None
+    after = toks[i + 1] if i + 1 < len(toks) else None
+    if after is not None and after.tag not in (PUNCT_TAG, "v") and after.norm not in NAME_STOP:
+        return None
+    return TitleSpan("", out[-1].title_end + 1, tok.start, None, None, tok.start, tok.end, False)
+
+
+# Marks inside the gap before a name that end a chain (a new clause, a list of people).
+CHAIN_BREAK = frozenset("，,。；;：:、和与及的")
+
+
+def _unit_word(t: Token) -> bool:
+    """联合/v 总会/v: a two-character word the tagger reads as a verb that ends like an organisation."""
+    return len(t.norm) == 2 and t.norm[-1] in "会院所部厅局社" and t.norm not in CLAUSE_WORDS
+
+
+def _numbered_unit(t: Token) -> bool:
+    """施工/n 三部/m: a numbered unit the tagger reads as a number ends an organisation name."""
+    return t.tag == "m" and len(t.norm) >= 2 and t.norm[-1] in "部所处厂队局科室院" and not t.norm[0].isdigit()
+
+
 def find_titles(sent: Sentence) -> list[TitleSpan]:
     """Every title in the sentence followed by a name, by 、 or by the next organisation of a chain."""
     toks = sent.tokens
@@ -146,6 +295,10 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         prefix = "".join(t.norm for t in toks[seg_start : i + 1])
         title = title_before(prefix)
         if not title:
+            carrier = _unknown_link(sent, out, i)
+            if carrier is not None:
+                out.append(carrier)
+                seg_start = i + 1
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         name_start_i = i + 1
@@ -165,11 +318,12 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             org_s, org_e = toks[max(first, seg_start)].start, title_start
         elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
             continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
-        elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or (
-                toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and len(toks[k - 1].norm) >= 3)):
+        elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or _numbered_unit(toks[k - 1]) or (
+                toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and (len(toks[k - 1].norm) >= 3
+                                                                                         or _unit_word(toks[k - 1])))):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
-        region = title.lstrip("副").startswith(REGION_PARTY)
+        region = region_title(title)
         if org_s is not None and org_e is not None:
             org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
             if org_norm[-1] in NOT_ORG or org_norm in NAME_STOP:
@@ -178,7 +332,7 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
             title=title, title_start=title_start, title_end=tok.end,
             org_start=org_s, org_end=org_e,
             name_start=toks[name_start_i].start if name_end is not None else None,
-            name_end=toks[name_end - 1].end if name_end is not None else None,
+            name_end=_name_end(toks, name_start_i, name_end) if name_end is not None else None,
             region_party=region,
         ))
         seg_start = name_end if name_end is not None else i + 1
@@ -188,18 +342,24 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
     return out
 
 
+# Words after which a name opens its clause as much as after punctuation (由甲董事长主持).
+CLAUSE_OPENERS = frozenset("由 和 与 及 同 请 随后 最后 首先 接着 期间 会上 会后".split())
+
+
 def name_first_titles(sent: Sentence) -> list[TitleSpan]:
-    """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任 (the name before its title)."""
+    """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任; NAME TITLE opening a clause: 甲董事长表示."""
     toks = sent.tokens
     out = []
     for i, t in enumerate(toks):
-        if t.tag != "PER" or i == 0 or toks[i - 1].tag not in ("ORG", "n", "nz", "j"):
+        opens = i == 0 or toks[i - 1].tag == PUNCT_TAG or toks[i - 1].norm in CLAUSE_OPENERS
+        if t.tag != "PER" or not (opens or toks[i - 1].tag in ("ORG", "n", "nz", "j")):
             continue
         j = i + 1
         # the tagger cut the name short before the title: 张宪/PER 中/f 处长
         if j + 1 < len(toks) and len(t.norm) == 2 and len(toks[j].norm) == 1 and toks[j].tag != PUNCT_TAG \
                 and title_before(toks[j + 1].norm) == toks[j + 1].norm:
             j += 1
+        name_end = toks[j - 1].end
         if j >= len(toks):
             continue
         title = title_before(toks[j].norm)
@@ -213,33 +373,89 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
         after = toks[j + 1] if j + 1 < len(toks) else None
         if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
             continue
+        if opens:  # 甲董事长表示: the post with its organisation left to the article (implied_org)
+            if (after is not None and after.tag != "v" and after.norm not in NAME_STOP) \
+                    or not is_plausible_name(t.norm, True) or t.norm[-1] in "前原副代":
+                continue
+            out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, None, None, t.start, name_end, False))
+            continue
         prev = toks[i - 1]
         if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm):
             continue
         first = extend_left(toks, i - 1, stop_titles=False, loose=True, persons=False)
         out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, toks[first].start, prev.end,
-                             t.start, toks[j - 1].end, False))
+                             t.start, name_end, False))
     return out
 
 
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
-APPOINT = frozenset("为 当选 当选为 出任 担任 任 兼任 升任 接任".split())
-APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届)")
+APPOINT = frozenset("为 当选 当选为 任命 聘任 聘为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 "
+                    "被任命为 履新 获选 推选为 选为".split())
+APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届|为)")
 APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
+# Words between a name and its appointment verb: 甲同志成功当选, 乙随即出任, 丙以190票的高票当选为,
+# 丁被任命为, 王某等20名代表当选为.
+APPOINT_FILLER = frozenset("同志 先生 女士 成功 随即 亦 也 再次 顺利 正式 被 已 当场 全票 光荣 继续 分别 均 将 拟 "
+                           "高票 等额 一致 满票 当".split())
+VOTES = re.compile(r"^(以|等)")
+# A region's party committee printed once before its seats (中共某市委委员、常委、副书记).
+COMMITTEE = re.compile(r"[\u4e00-\u9fff]{2,}[省市区县州]委$")
+COMMITTEE_SEATS = frozenset("委员 常委 书记 副书记 常务副书记".split())
+# Verbs before the name in 选举甲为X, 任命乙同志为Y.
+CHOOSE = frozenset("选举 任命 推选 聘任 聘请 增补 提名 选 决定 同意".split())
+# Names of one appointment joined in a list: 甲、乙和丙当选副县长.
+NAME_JOINS = frozenset("、 和 及 与".split())
+
+
+def _appointed_names(toks: tuple[Token, ...], i: int) -> tuple[list[int], int] | None:
+    """The names listed from tokens[i] and the index of the appointment verb after them, if any."""
+    names = [i]
+    k = i + 1
+    while k + 1 < len(toks) and toks[k].norm in NAME_JOINS and toks[k + 1].tag == "PER":
+        names.append(k + 1)
+        k += 2
+    skipped = 0
+    while k < len(toks) and skipped < 8 and toks[k].norm not in APPOINT:
+        t = toks[k]
+        if t.norm in APPOINT_FILLER or (VOTES.match(t.norm) and t.tag != PUNCT_TAG) \
+                or (skipped and t.tag in ("m", "q", "u", "n") and toks[k - 1].norm not in APPOINT):
+            k += 1
+            skipped += 1
+            continue
+        return None
+    if k >= len(toks) - 1:
+        return None
+    if skipped and toks[k].norm == "为" and toks[k - 1].norm != "被" and (i == 0 or toks[i - 1].norm not in CHOOSE):
+        return None  # 甲的原因为…: 为 after filler words is no appointment unless passive
+    return names, k
 
 
 def appointment_titles(sent: Sentence) -> list[TitleSpan]:
-    """A person named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
+    """People named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
     toks = sent.tokens
     out: list[TitleSpan] = []
     last_org: tuple[int, int] | None = None
-    for i, t in enumerate(toks[:-2]):
-        if t.tag != "PER" or toks[i + 1].norm not in APPOINT:
+    i = 0
+    while i < len(toks) - 2:
+        t = toks[i]
+        found = _appointed_names(toks, i) if t.tag == "PER" else None
+        if found is None:
+            i += 1
             continue
-        j = i + 2
-        while j < len(toks) and toks[j].tag != PUNCT_TAG and toks[j].norm not in ("的", "职务", "一职"):
+        names, v = found
+        j = v + 1
+        if j < len(toks) and toks[j].norm == "为":
             j += 1
-        start, end = toks[i + 2].start, toks[j - 1].end
+        first = j
+        while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") \
+                and toks[j].norm not in ("的", "职务", "一职") and toks[j].tag != "PER":
+            j += 1
+        while j > first and toks[j - 1].norm in NAME_JOINS:
+            j -= 1  # …院长、周某为…: the list mark before the next name
+        i = max(j, i + 1)
+        if first >= j:
+            continue
+        start, end = toks[first].start, toks[j - 1].end
         clause = sent.norm[start - sent.start : end - sent.start]
         pos = start
         for part in re.split(r"(兼|、)", clause):
@@ -250,29 +466,43 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
             if title:
                 org_text = part[: len(part) - len(title)]
                 lead = APPOINT_LEAD.match(org_text)
-                skip = lead.end() if lead else (1 if org_text.startswith("为") else 0)
+                skip = lead.end() if lead else 0
                 tail = APPOINT_TAIL.search(org_text)  # 联盟首任理事长: 首任 is no part of the org
                 org = (pos + skip, pos + len(part) - len(title) - (len(tail.group(0)) if tail else 0))
                 if org[1] - org[0] >= 2:
                     last_org = org
+                elif org[1] - org[0] == 1 and title.lstrip("副").startswith(REGION_PARTY):
+                    pass  # 县委书记 after 当选: the region is printed (one character) before the title
                 else:
                     org = last_org  # 副会长兼秘书长 / 乙当选为副会长: the org named just before
-                out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
-                                     org[0] if org else None, org[1] if org else None, t.start, t.end,
-                                     title.lstrip("副").startswith(REGION_PARTY)))
+                composed = None
+                committee = COMMITTEE.search(sent.norm[org[0] - sent.start : org[1] - sent.start]) if org else None
+                if org and committee and title in COMMITTEE_SEATS:
+                    # 任中共某市委委员、常委、副书记: the region's 市委常委, 市委副书记 (GUIDELINE E4)
+                    lead = 2 if sent.norm[org[0] - sent.start : org[0] - sent.start + 2] == "中共" else 0
+                    composed = sent.text[org[1] - 2 - sent.start : org[1] - sent.start] + \
+                        sent.text[pos + len(part) - len(title) - sent.start : pos + len(part) - sent.start]
+                    org = (org[0] + lead, org[1] - 1)
+                for n in names:
+                    out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
+                                         org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
+                                         region_title(title) and composed is None, composed))
+                if composed and org:
+                    org = (org[0] - lead, org[1] + 1)  # the next seat on the same committee
             pos += len(part)
     return out
 
 
 def _title_after_name(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
-    """某学院副院长某某教授、: a second title after the name, at the same organisation."""
+    """某学院副院长某某教授、: a second title after the name; its organisation is carried in sentence_posts
+    (the same one as the title before the name), except for 院士, which no organisation confers."""
     toks = sent.tokens
     if k >= len(toks) or title_before(toks[k].norm) != toks[k].norm:
         return []
     after = toks[k + 1] if k + 1 < len(toks) else None
     if after is not None and after.tag != PUNCT_TAG and after.norm not in NAME_STOP and after.tag != "v":
         return []
-    return [TitleSpan(toks[k].norm, toks[k].start, toks[k].end, ts.org_start, ts.org_end,
+    return [TitleSpan(toks[k].norm, toks[k].start, toks[k].end, None, None,
                       ts.name_start, ts.name_end, False)]
 
 
@@ -284,10 +514,10 @@ def _name_list(sent: Sentence, ts: TitleSpan, k: int) -> list[TitleSpan]:
         end = name_after(toks, k + 1)
         if end is None or (end < len(toks) and title_before(toks[end].norm) == toks[end].norm):
             break  # 甲、乙副主任: the next name has a title of its own
-        if end < len(toks) and toks[end].tag != PUNCT_TAG and toks[end].norm not in NAME_STOP:
-            break
+        if end < len(toks) and toks[end].tag not in (PUNCT_TAG, "v") and toks[end].norm not in NAME_STOP:
+            break  # 甲、乙出席会议/v: the list ends at the verb
         more.append(TitleSpan(ts.title, ts.title_start, ts.title_end, ts.org_start, ts.org_end,
-                              toks[k + 1].start, toks[end - 1].end, ts.region_party))
+                              toks[k + 1].start, _name_end(toks, k + 1, end), ts.region_party))
         k = end
     return more
 
@@ -312,7 +542,26 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     body = GOVERNING_BODY.search(sent.norm[start - sent.start : end - sent.start])
     if body and body.start() >= 2:
         end -= len(body.group(0))
-    region = sent.text[ts.title_start - sent.start]
-    if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region:
+    text = sent.norm[start - sent.start : end - sent.start]
+    # 黄某院士和某研究所党委书记 / 及人大主任: a list before the org, cut after its last joint
+    joint = ORG_JOINT.search(text)
+    if joint and joint.end() < len(text) - 1:
+        start += joint.end()
+    else:
+        junk = [m for m in LEAD_JUNK.finditer(text) if m.start() == 0 or m.group(0) not in "及和与并"]
+        if junk and len(text) - junk[-1].end() >= 2:
+            start += junk[-1].end()  # 代表团拜访某小组主席: the verb and its subject are no part of the org
+    region = sent.norm[ts.title_start - sent.start]
+    if ts.region_party and sent.norm[start - sent.start : start - sent.start + 2] == "中共" and end - start >= 4:
+        start += 2  # 中共某市委书记: the region 某市 holds the post (GUIDELINE)
+    contracted = ts.title.lstrip("原代") in REGION_HEADS
+    if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region and not (
+            contracted and (end - start > 4 or sent.norm[end - 1 - sent.start] in "府委会局部厅办院所司处")):
         end += 1
     return (start, end) if end > start else None
+
+
+# Joints that end a list before an organisation: the title of the person before (院士和), or 及.
+ORG_JOINT = re.compile(r"^.*(院士|教授|先生|女士|主席|书记|主任|会长|部长)(和|及|与|、)")
+# Words that open a clause, not a name, when glued to the front of an organisation.
+LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|拜会|会见|会晤|接见|走访|看望|慰问|率领|带领|陪同|邀请)")
