@@ -18,14 +18,19 @@ from kg.text import normalise
 from kg.vocab import KG, KGR_NS, ORG
 
 
-def link_index(store: GraphStore, exclude_graphs: Iterable[str] = ()) -> LinkIndex:
+def link_index(store: GraphStore, exclude_graphs: Iterable[str] = (), only_graphs: Iterable[str] | None = None,
+               ) -> LinkIndex:
     """What entity resolution needs to know of the stored graphs, leaving out graphs about to be rebuilt.
 
     Leaving them out is what makes a rebuild of the same input reproduce the
     same graph: an article never links to what its own previous version said.
+    ``only_graphs``, when given, reads those graphs alone (kg.pipeline: the
+    articles it cannot link again from its cache).
     """
-    skip = set(exclude_graphs)
     ids = store.article_graphs()
+    skip = set(exclude_graphs)
+    if only_graphs is not None:  # every other named graph, those with no metadata (an interrupted batch) too
+        skip |= {g.value for g in store.store.named_graphs()} - set(only_graphs)
     idx = LinkIndex()
     q = f"""SELECT ?g ?e ?label ?n WHERE {{ GRAPH ?g {{
               ?e <{KG.normalizedName}> ?n ; <{RDFS.label}> ?label .

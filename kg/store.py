@@ -2,9 +2,11 @@
 
 pyoxigraph rather than rdflib's memory store because it persists, loads about
 6x faster and answers our queries up to thousands of times faster (see
-benchmarks/store_speed.py). Each article is written by one SPARQL Update,
-which Oxigraph applies as a single transaction: an interrupted build leaves
-every article graph either whole or absent, never half-written.
+benchmarks/store_speed.py). ``replace_article`` writes one article by one
+SPARQL Update, which Oxigraph applies as a single transaction;
+``replace_articles`` (what ``kg build`` uses) writes a batch through the bulk loader, its
+metadata last. Either way an interrupted build leaves every article whole or
+absent as far as ``article_graphs`` can tell, never half-written.
 """
 
 from __future__ import annotations
@@ -79,6 +81,45 @@ class GraphStore:
             f"INSERT DATA {{ {meta} .\n GRAPH {g} {{ {body} {'.' if body else ''} }} }}"
         )
         self.store.update(update)
+
+    def replace_articles(self, rdfs: list[ArticleRdf]) -> None:
+        """Replace many articles at once: what ``kg build`` writes, a batch at a time.
+
+        The old versions are dropped in one update; the article graphs go in
+        through Oxigraph's bulk loader (several times faster than a
+        transaction, which RocksDB holds in memory and commits); then the
+        articles' metadata, their content hashes included, in one transaction.
+        An article is listed (``article_graphs``) only through its metadata, so
+        an interrupted batch leaves articles whole, absent, or as a graph with
+        no metadata that the next build of that article drops and writes anew.
+        """
+        dropped = [f"DROP SILENT GRAPH {r.graph} ;\nDELETE WHERE {{ {r.article} ?p ?o }} ;\n"
+                   f"DELETE WHERE {{ {r.graph} ?p ?o }} ;\nDELETE WHERE {{ {r.activity} ?p ?o }}"
+                   for r in rdfs if self.store.contains_named_graph(r.graph)]
+        if dropped:
+            self.store.update(" ;\n".join(dropped))
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, r.graph) for r in rdfs for t in r.triples)
+        dg = ox.DefaultGraph()
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, dg) for r in rdfs for t in r.meta)
+
+    def drop_unused_roles(self) -> int:
+        """Remove role descriptions (default graph) that no article's membership uses any more; how many.
+
+        Roles are shared vocabulary, described once rather than once per
+        article, so replacing an article cannot drop its roles with it: a build
+        that replaced articles calls this, and the store holds what a fresh
+        build of the same articles would.
+        """
+        roles = {r["r"] for r in self.store.query(
+            "SELECT ?r WHERE { ?r a <http://www.w3.org/ns/org#Role> }")}
+        used = {r["r"] for r in self.store.query(
+            "SELECT DISTINCT ?r WHERE { GRAPH ?g { ?m <http://www.w3.org/ns/org#role> ?r } }")}
+        unused = roles - used
+        dg = ox.DefaultGraph()
+        for r in unused:
+            for q in list(self.store.quads_for_pattern(r, None, None, dg)):
+                self.store.remove(q)
+        return len(unused)
 
     def flush(self) -> None:
         self.store.flush()

@@ -62,6 +62,8 @@ class KG(DefinedNamespace):
     linkNote: URIRef
     namedGraph: URIRef
     extractorVersion: URIRef
+    extractorDigest: URIRef
+    contentHash: URIRef
     # link rules (individuals of kg:LinkRule)
     NewEntity: URIRef
     SameNormalisedName: URIRef

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from typing import Any, TextIO
 
 from kg.cli.common import Progress, push_and_report, store_arg
@@ -22,15 +21,42 @@ from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS
 DEFAULT_VIEW = DEFAULT_OUTPUT  # `kg build --html` writes where `kg viz` does
 
 
-def _build_progress(stream: TextIO) -> Callable[[int, int, int, float], None]:
-    """Articles done, rate and errors, as `kg build` reports them."""
-    shown = Progress(stream)
+class _BuildProgress:
+    """Articles done, rate and errors, as `kg build` reports them: a tqdm bar with ETA on a terminal, lines in logs."""
 
-    def update(done: int, total: int, failed: int, seconds: float) -> None:
-        rate = done / seconds if seconds > 0 else 0.0
-        shown.show(f"kg: {done}/{total} articles, {rate:.1f}/s, {failed} errors", final=done == total)
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.bar: Any = None
+        self.lines = Progress(stream)
 
-    return update
+    def __call__(self, done: int, total: int, failed: int, seconds: float) -> None:
+        if not self.tty:
+            rate = done / seconds if seconds > 0 else 0.0
+            self.lines.show(f"kg: {done}/{total} articles, {rate:.1f}/s, {failed} errors", final=done == total)
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="article", file=self.stream, desc="kg", dynamic_ncols=True,
+                            mininterval=0.2)
+        self.bar.n = done
+        self.bar.set_postfix_str(f"{failed} errors", refresh=False)
+        self.bar.refresh()
+        if done == total:
+            self.close()
+
+    def say(self, line: str) -> None:
+        """A message between progress updates, without tearing the bar."""
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 # ---------------------------------------------------------------------- commands
@@ -39,19 +65,26 @@ def _build_progress(stream: TextIO) -> Callable[[int, int, int, float], None]:
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.pipeline import build_store  # the tagger loads only for the commands that tag
 
+    from kg.pipeline import default_jobs
+
     store = GraphStore(args.store)
-    tty = sys.stderr.isatty()
+    shown = _BuildProgress(sys.stderr)
 
     def on_error(msg: str) -> None:
-        print(("\n" if tty else "") + f"kg: error: {msg}", file=sys.stderr)
+        shown.say(f"kg: error: {msg}")
 
     def on_warning(msg: str) -> None:
-        print(("\n" if tty else "") + f"kg: warning: {msg}", file=sys.stderr)
+        shown.say(f"kg: warning: {msg}")
 
-    s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=_build_progress(sys.stderr),
-                    on_error=on_error, on_warning=on_warning, reraise=args.traceback)
+    jobs = args.jobs or default_jobs()
+    try:
+        s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=shown, on_error=on_error,
+                        on_warning=on_warning, reraise=args.traceback, jobs=jobs)
+    finally:
+        shown.close()
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
-          f"{s.failed} failed, {s.warnings} warnings", file=sys.stderr)
+          f"{s.failed} failed, {s.warnings} warnings; {s.extracted} extracted ({jobs} jobs), {s.unchanged} unchanged, "
+          f"{s.rewritten} graphs written", file=sys.stderr)
     if args.html:  # the viewers' half: the whole graph as an offline page, like `kg viz`
         from kg.views import write_view
 
@@ -119,6 +152,8 @@ def register(sub: Any) -> None:
     store_arg(b)
     b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
+    b.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="extract in N worker processes (default: one per core)")
     b.add_argument("--html", default=DEFAULT_VIEW, metavar="FILE",
                    help=f"also write the interactive graph view here (default {DEFAULT_VIEW}; '' to skip)")
     b.add_argument("--endpoint", metavar="URL",
