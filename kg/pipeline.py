@@ -50,7 +50,7 @@ import pyoxigraph as ox
 
 from kg.extract import extract_article
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
-from kg.link import Linker, LinkedArticle, LinkIndex, article_key
+from kg.link import LinkedArticle, Linker, LinkIndex, article_key
 from kg.linkstore import link_index
 from kg.model import Article, ArticleGraph
 from kg.rdf import KG_VERSION, ArticleRdf, article_iris, to_rdf
@@ -183,7 +183,7 @@ class BuildCache:
 
     def graph(self, chash: str) -> ArticleGraph | None:
         row = self.db.execute("SELECT graph FROM graphs WHERE hash = ?", (_cache_key(chash),)).fetchone()
-        return None if row is None else pickle.loads(zlib.decompress(row[0]))  # noqa: S301 (our own file)
+        return None if row is None else pickle.loads(zlib.decompress(row[0]))  # our own file, beside the store
 
     def put_graphs(self, graphs: Sequence[tuple[str, ArticleGraph]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)",

@@ -63,9 +63,10 @@ class _BuildProgress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import build_store  # the tagger loads only for the commands that tag
-
-    from kg.pipeline import default_jobs
+    from kg.pipeline import (
+        build_store,  # the tagger loads only for the commands that tag
+        default_jobs,
+    )
 
     store = GraphStore(args.store)
     shown = _BuildProgress(sys.stderr)
