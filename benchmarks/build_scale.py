@@ -66,8 +66,11 @@ def _rename(text: str, names: dict[str, str]) -> str:
     return pattern.sub(lambda m: names[m.group(0)], text)
 
 
+SHARD = 1000  # articles per JSON-lines file (kg refuses files over --max-bytes)
+
+
 def generate(n: int, out: Path, seed: int = 12) -> Path:
-    """``n`` articles as one JSON-lines file; the same ``n`` and seed always give the same file."""
+    """``n`` articles as a folder of JSON-lines files; the same ``n`` and seed always give the same files."""
     rng = random.Random(seed)
     samples = sample_articles()
     groups: dict[int, dict[str, str]] = {}
@@ -85,26 +88,38 @@ def generate(n: int, out: Path, seed: int = 12) -> Path:
             groups[g] = names
         return groups[g]
 
-    with out.open("w", encoding="utf-8") as fh:
-        for i in range(n):
-            names = group_names(rng.randrange(max(1, n // PER_GROUP)))
-            picked = rng.sample(samples, rng.choice((1, 2, 2, 3)))
-            text = "\n".join(_rename(str(s["text"]), names) for s in picked)
-            rec = {"id": f"gen-{i:06d}", "title": _rename(str(picked[0]["title"]), names),
-                   "published": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                   "url": f"https://bench.example.org/{i:06d}.html", "text": text}
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    out.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i in range(n):
+        names = group_names(rng.randrange(max(1, n // PER_GROUP)))
+        picked = rng.sample(samples, rng.choice((1, 2, 2, 3)))
+        text = "\n".join(_rename(str(s["text"]), names) for s in picked)
+        rec = {"id": f"gen-{i:06d}", "title": _rename(str(picked[0]["title"]), names),
+               "published": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+               "url": f"https://bench.example.org/{i:06d}.html", "text": text}
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    _write_shards(out, lines)
     return out
+
+
+def _write_shards(out: Path, lines: list[str]) -> None:
+    for k in range(0, len(lines), SHARD):
+        (out / f"part-{k // SHARD:04d}.jsonl").write_text("\n".join(lines[k:k + SHARD]) + "\n", encoding="utf-8")
+
+
+def _lines(corpus: Path) -> list[str]:
+    return [ln for f in sorted(corpus.glob("*.jsonl")) for ln in f.read_text(encoding="utf-8").splitlines()]
 
 
 def change(corpus: Path, out: Path, count: int = 10, seed: int = 5) -> Path:
     """The same corpus with ``count`` articles edited (a sentence added): what the 10-changed rebuild reads."""
-    lines = corpus.read_text(encoding="utf-8").splitlines()
+    lines = _lines(corpus)
     for i in random.Random(seed).sample(range(len(lines)), min(count, len(lines))):
         rec = json.loads(lines[i])
         rec["text"] += "\n会议还审议通过了年度工作报告。"
         lines[i] = json.dumps(rec, ensure_ascii=False)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    _write_shards(out, lines)
     return out
 
 
@@ -159,7 +174,7 @@ def query_times(store: Path, corpus: Path, timeout: float) -> dict[str, str]:
     """Each named query with a typical parameter: a person and an organisation that recur in the corpus."""
     from kg.query import load_named
 
-    first = json.loads(corpus.read_text(encoding="utf-8").splitlines()[0])
+    first = json.loads(_lines(corpus)[0])
     person = max(re.findall(r"校长([\u4e00-\u9fff]{2,3}?)[，、主出]", first["text"]) or ["濮子衡"], key=len)
     org = (re.findall(r"([\u4e00-\u9fff]{2}工程职业学院)", first["text"]) or ["宁川工程职业学院"])[0]
     params = {"person": person, "entity": org}
@@ -188,7 +203,7 @@ def jieba_floor(corpus: Path) -> tuple[float, int]:
 
     jieba.setLogLevel(60)
     jieba.posseg.lcut("预热。")
-    texts = [json.loads(ln)["text"] for ln in corpus.read_text(encoding="utf-8").splitlines()]
+    texts = [json.loads(ln)["text"] for ln in _lines(corpus)]
     t0 = time.process_time()
     for t in texts:
         jieba.posseg.lcut(t)
@@ -196,10 +211,10 @@ def jieba_floor(corpus: Path) -> tuple[float, int]:
 
 
 def run(n: int, work: Path, jobs: int, timeout: float, skip_queries: bool) -> None:
-    corpus = generate(n, work / f"corpus-{n}.jsonl")
+    corpus = generate(n, work / f"corpus-{n}")
     store = work / f"store-{n}"
     html = str(work / f"view-{n}.html")
-    print(f"\n## {n:,} articles ({corpus.stat().st_size / 1e6:.1f} MB of JSON lines)", flush=True)
+    print(f"\n## {n:,} articles ({du(corpus) / 1e6:.1f} MB of JSON lines)", flush=True)
     first = kg_build(corpus, store, jobs, html)
     quads = int(re.search(r"\((\d+) quads", str(first["summary"])).group(1))  # type: ignore[union-attr]
     size = du(store) + sum(du(p) if p.is_dir() else p.stat().st_size for p in work.glob(f"store-{n}.kgcache*"))
@@ -214,7 +229,7 @@ def run(n: int, work: Path, jobs: int, timeout: float, skip_queries: bool) -> No
           f"kg build / jieba = {first['cpu'] / floor:.2f}x in CPU seconds", flush=True)
     again = kg_build(corpus, store, jobs, "")
     print(f"unchanged rebuild: {again['wall']:.1f} s  ({again['summary']})", flush=True)
-    changed = kg_build(change(corpus, work / f"corpus-{n}-changed.jsonl"), store, jobs, "")
+    changed = kg_build(change(corpus, work / f"corpus-{n}-changed"), store, jobs, "")
     print(f"10 changed rebuild: {changed['wall']:.1f} s  ({changed['summary']})", flush=True)
     if not skip_queries:
         for name, figure in query_times(store, corpus, timeout).items():
