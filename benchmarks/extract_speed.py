@@ -11,6 +11,12 @@ usage:
   python benchmarks/extract_speed.py                 # data/samples/ + ../shared/eval/dev/*.txt
   python benchmarks/extract_speed.py --repeat 5
   python benchmarks/extract_speed.py some/folder a.txt
+  python benchmarks/extract_speed.py --long 200000   # also one article of 200,000 characters (0: skip)
+
+The long article is one text made of many of benchmarks/build_scale.py's generated
+articles (simplified script, names and places varied, so it names thousands of
+organisations and people): no stage may grow faster than the text, so its ratio to
+jieba.posseg must stay near the ratio on ordinary articles (target <= 3x).
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     help="files or folders to read (default: data/samples/ and ../shared/eval/dev/*.txt)")
     ap.add_argument("--repeat", type=int, default=3, metavar="N",
                     help="pass over the corpus N times for stable timings (default: 3)")
+    ap.add_argument("--long", type=int, default=200_000, metavar="CHARS",
+                    help="also time one article of this many characters (default: 200000; 0: skip)")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -128,8 +136,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name:34} {t:8.2f} {n_art / t:11.1f} {n / t:10,.0f}")
         ratio = tk / tp
         print(f"  ratio extraction / posseg        {ratio:8.2f}x  (target <= 3x: {'ok' if ratio <= 3 else 'MISSED'})")
+    if args.long:
+        long_article(args.long, extract, jieba.posseg.lcut, to_simplified)
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     return 0
+
+
+def long_text(chars: int) -> str:
+    """A long simplified-script article with many distinct names: generated articles joined (build_scale.py)."""
+    import json
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_scale import _lines, generate
+
+    from kg.text import to_simplified
+
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = [json.loads(ln)["text"] for ln in _lines(generate(max(200, chars // 300), Path(tmp) / "c"))]
+    out, n = [], 0
+    for t in texts:
+        if to_simplified(t) == t:
+            out.append(t)
+            n += len(t) + 1
+            if n >= chars:
+                break
+    return "\n".join(out)[:chars]
+
+
+def long_article(chars: int, extract: Callable[..., object], posseg: Callable[[str], object],
+                 to_simplified: Callable[[str], str]) -> None:
+    """kg and jieba.posseg on one article of 10,000 characters and one of ``chars``: is either superlinear?"""
+    text = long_text(chars)
+    print("one long article (simplified script, varied names; CPU seconds)")
+    for n in sorted({min(10_000, len(text)), len(text)}):
+        t0 = time.process_time()
+        extract(text[:n], id="long")
+        tk = time.process_time() - t0
+        t0 = time.process_time()
+        posseg(text[:n])
+        tp = time.process_time() - t0
+        print(f"  {n:>9,} characters: kg {tk:7.2f} s, jieba.posseg {tp:7.2f} s, ratio {tk / tp:5.2f}x "
+              f"(target <= 3x: {'ok' if tk / tp <= 3 else 'MISSED'})", flush=True)
 
 
 if __name__ == "__main__":

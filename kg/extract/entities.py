@@ -7,6 +7,7 @@ instead of separate entities.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from kg.extract.mentions import GENERIC, Mention
@@ -117,9 +118,26 @@ def _merge_abbreviations(clusters: list[Cluster]) -> list[Cluster]:
     """Short forms join the full name they stand for (see _shortens)."""
     orgs = [c for c in clusters if FAMILY[c.type] in ("Org", "Event")]
     merged: set[int] = set()
-    for c in sorted(orgs, key=lambda c: len(c.norm)):
-        longer = [f for f in orgs if f is not c and id(f) not in merged and FAMILY[f.type] == FAMILY[c.type]
-                  and len(f.norm) > len(c.norm)]
+    # A full name that c can shorten ends with c, or shares its first and last characters (_shortens): indexed
+    # so that each short form meets only those, not every longer name (quadratic in a long article). Names stay
+    # fixed here, since a cluster only gains mentions shorter than its name.
+    norm = {id(c): c.norm for c in orgs}
+    rank = {id(c): i for i, c in enumerate(orgs)}
+    by_suffix: dict[tuple[str, str], list[Cluster]] = {}
+    by_ends: dict[tuple[str, str, str], list[Cluster]] = {}
+    for f in orgs:
+        fam, n = FAMILY[f.type], norm[id(f)]
+        for k in range(len(n) + 1):
+            by_suffix.setdefault((fam, n[k:]), []).append(f)
+        if n:
+            by_ends.setdefault((fam, n[0], n[-1]), []).append(f)
+    for c in sorted(orgs, key=lambda c: len(norm[id(c)])):
+        fam, n = FAMILY[c.type], norm[id(c)]
+        near = {id(f): f for f in by_suffix.get((fam, n), ())}
+        if n:
+            near.update((id(f), f) for f in by_ends.get((fam, n[0], n[-1]), ()))
+        longer = sorted((f for f in near.values() if f is not c and id(f) not in merged and len(norm[id(f)]) > len(n)),
+                        key=lambda f: rank[id(f)])
         fulls = [f for f in longer if _shortens(c, f)]
         if not fulls:
             continue
@@ -171,10 +189,24 @@ def rescan(sentences: list[Sentence], per_sentence: list[list[Mention]], cluster
             if len(n) >= (2 if c.type == "Person" else 3):
                 known.append((n, c.type))
     known.sort(key=lambda x: -len(x[0]))
+    # which names occur in which sentences, found in one pass over the article per name rather than one search
+    # per name and sentence (quadratic in a long article); the loop below then visits only those
+    joined = "\x00".join(s.norm for s in sentences)
+    starts, at = [], 0
+    for s in sentences:
+        starts.append(at)
+        at += len(s.norm) + 1
+    present: list[list[int]] = [[] for _ in sentences]
+    for k, (name, _typ) in enumerate(known):
+        pos = joined.find(name)
+        while pos >= 0:
+            si = bisect_right(starts, pos) - 1
+            present[si].append(k)
+            pos = joined.find(name, starts[si + 1]) if si + 1 < len(starts) else -1
     added = False
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
-        for name, typ in known:
+        for name, typ in (known[k] for k in present[si]):
             layer = "Event" if typ == "Event" else "Name"
             pos = sent.norm.find(name)
             while pos >= 0:
