@@ -183,11 +183,11 @@ class BuildCache:
 
     def graph(self, chash: str) -> ArticleGraph | None:
         row = self.db.execute("SELECT graph FROM graphs WHERE hash = ?", (_cache_key(chash),)).fetchone()
-        return None if row is None else pickle.loads(zlib.decompress(row[0]))  # our own file, beside the store
+        return None if row is None else _unpack(row[0])
 
-    def put_graphs(self, graphs: Sequence[tuple[str, ArticleGraph]]) -> None:
+    def put_graphs(self, graphs: Sequence[tuple[str, ArticleGraph, bytes | None]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)",
-                            [(_cache_key(h), zlib.compress(pickle.dumps(g, protocol=5), 1)) for h, g in graphs])
+                            [(_cache_key(h), b if b is not None else _pack(g)) for h, g, b in graphs])
 
     def put_articles(self, rows: Sequence[tuple[str, int, str, str]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
@@ -233,22 +233,34 @@ def _warm() -> None:
     _tagger()
 
 
-def _extract_chunk(articles: list[Article]) -> list[ArticleGraph | str]:
-    out: list[ArticleGraph | str] = []
+def _pack(graph: ArticleGraph) -> bytes:
+    return zlib.compress(pickle.dumps(graph, protocol=5), 1)
+
+
+def _unpack(blob: bytes) -> ArticleGraph:
+    return pickle.loads(zlib.decompress(blob))  # type: ignore[no-any-return]  # our own cache, or our own worker
+
+
+def _extract_chunk(articles: list[Article]) -> list[bytes | str]:
+    """In a worker: each result packed as the cache stores it, so the main process does not pack it again."""
+    out: list[bytes | str] = []
     for a in articles:
         try:
-            out.append(extract_article(a))
+            out.append(_pack(extract_article(a)))
         except Exception as exc:  # one bad article must not stop the others
             out.append(f"{type(exc).__name__}: {exc}")
     return out
 
 
-def _extracted(todo: Sequence[Article], jobs: int, reraise: bool) -> Iterator[ArticleGraph | str]:
+Extracted = tuple[ArticleGraph, bytes | None] | str  # the graph (packed, if a worker packed it), or an error
+
+
+def _extracted(todo: Sequence[Article], jobs: int, reraise: bool) -> Iterator[Extracted]:
     """Extraction results (or error messages) in the order of ``todo``, never more than a few chunks ahead."""
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
         for a in todo:
             try:
-                yield extract_article(a)
+                yield extract_article(a), None
             except Exception as exc:
                 if reraise:
                     raise
@@ -265,9 +277,14 @@ def _extracted(todo: Sequence[Article], jobs: int, reraise: bool) -> Iterator[Ar
         for part in chunks:
             pending.append(pool.apply_async(_extract_chunk, (part,)))
             if len(pending) >= jobs * 3:  # bounded: results do not pile up when linking is the slower side
-                yield from pending.popleft().get()
+                yield from _unpacked(pending.popleft().get())
         while pending:
-            yield from pending.popleft().get()
+            yield from _unpacked(pending.popleft().get())
+
+
+def _unpacked(results: list[bytes | str]) -> Iterator[Extracted]:
+    for r in results:
+        yield r if isinstance(r, str) else (_unpack(r), r)
 
 
 def default_jobs() -> int:
@@ -375,7 +392,7 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
     results = _extracted([todo[k][0] for k, *_ in order if k in todo], summary.jobs, reraise)
 
     pending: list[tuple[str, int, str, str, ArticleRdf]] = []
-    fresh: list[tuple[str, ArticleGraph]] = []
+    fresh: list[tuple[str, ArticleGraph, bytes | None]] = []
 
     replaced = bool(all_graphs)  # a store that held articles before may now hold roles no article uses
 
@@ -399,7 +416,7 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
                 fail(f"{art.source or art.id}: {result}")
                 graph = None
             else:
-                graph = result
+                graph, blob = result
         else:
             graph = bcache.graph(h)
         if graph is not None:
@@ -413,7 +430,7 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
                         for w in rdf.warnings:
                             if on_warning:
                                 on_warning(w)
-                        fresh.append((h, graph))
+                        fresh.append((h, graph, blob))
                     pending.append((key, seq, h, fp, rdf))
                 if key in hashes:
                     summary.articles += 1
