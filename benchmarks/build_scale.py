@@ -37,6 +37,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
+sys.path.insert(0, str(REPO))  # this checkout's kg, like the `python -m kg` it runs from REPO, not an installed one
 
 SURNAMES = "柯陆濮訾冼笪佘鄢谯邴郗鞠蓟阙岑殷滕逄仉芮宓晏闵郦"
 GIVEN = "远航书明子衡慕青南乔若岚星遥知秋思源望舒晓澄文澜述安云帆启德嘉禾"

@@ -153,7 +153,7 @@ def long_text(chars: int) -> str:
     from kg.text import to_simplified
 
     with tempfile.TemporaryDirectory() as tmp:
-        texts = [json.loads(ln)["text"] for ln in _lines(generate(max(200, chars // 300), Path(tmp) / "c"))]
+        texts = [json.loads(ln)["text"] for ln in _lines(generate(max(200, chars // 200), Path(tmp) / "c"))]
     out, n = [], 0
     for t in texts:
         if to_simplified(t) == t:
