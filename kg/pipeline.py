@@ -64,9 +64,11 @@ class BuildSummary:
     """What a build did, for the report at its end; ``errors`` holds every message ``on_error`` was given.
 
     ``articles`` counts the input articles now in the store as read this time:
-    ``extracted`` of them were extracted by this build, the others were
-    unchanged. ``rewritten`` counts graphs written (extracted ones, and
-    unchanged ones whose links changed because an earlier article changed).
+    ``extracted`` of them were extracted by this build, ``reused`` were new to
+    the store but their content was in the build cache (a store deleted and
+    built again, an article changed back), the others were ``unchanged``.
+    ``rewritten`` counts graphs written (new content, and unchanged articles
+    whose links changed because an earlier article changed).
     """
 
     articles: int = 0
@@ -77,6 +79,7 @@ class BuildSummary:
     errors: list[str] = field(default_factory=list)
     extracted: int = 0
     unchanged: int = 0
+    reused: int = 0
     rewritten: int = 0
     jobs: int = 1
 
@@ -351,7 +354,8 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
     relink_all = bcache.meta() != output_digest()
 
     # read every input; keep the text only of what must be extracted
-    todo: dict[str, tuple[Article, str]] = {}  # key → (article, hash), in input order
+    todo: dict[str, tuple[Article, str]] = {}  # key → (article, hash), in input order: to extract
+    changed: set[str] = set()  # keys whose content the store does not hold yet (todo, and some the cache has)
     hashes: dict[str, str] = {}
     written: dict[str, str] = {}  # key → source of the article read under it in this build
     new_keys: list[str] = []
@@ -370,14 +374,17 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
         h = content_hash(item)
         hashes[key] = h
         row = known.get(key)
-        if row is None or row[1] != h:
-            todo[key] = (item, h)
+        if row is None or row[1] != h:  # new to the store, or changed; extracted unless the cache has this content
+            changed.add(key)
+            if not bcache.has(h):
+                todo[key] = (item, h)
         if row is None:
             new_keys.append(key)
             frozen.discard(_graph_iri(key))  # an old version not in the cache is replaced, not linked against
-    summary.unchanged = len(hashes) - len(todo)
+    summary.unchanged = len(hashes) - len(changed)
+    summary.reused = len(changed) - len(todo)
     total = len(hashes)
-    if not todo and not relink_all:  # nothing changed: the store is already what this build would write
+    if not changed and not relink_all:  # nothing changed: the store is already what this build would write
         summary.articles = total
         if progress:
             progress(total, total, summary.failed, time.monotonic() - t0)
@@ -408,9 +415,11 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
 
     done = 0
     for key, seq, h, old_fp in order:
+        h = hashes.get(key, h)
         now = key in todo  # extracted by this build, rather than taken from the cache
+        must = key in changed  # written whatever its links, because its content is new to the store
         if now:
-            art, h = todo.pop(key)
+            art, _ = todo.pop(key)
             result = next(results)
             if isinstance(result, str):
                 fail(f"{art.source or art.id}: {result}")
@@ -423,13 +432,14 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
             try:
                 la = linker.link(graph)
                 fp = _fingerprint(la, h)
-                if now or fp != old_fp or relink_all:
+                if must or fp != old_fp or relink_all:
                     rdf = _provenance(to_rdf(la), h)
-                    if now:  # warnings were reported when the article was extracted, not again on relinking
+                    if must:  # warnings are reported with new content, not again on relinking
                         summary.warnings += len(rdf.warnings)
                         for w in rdf.warnings:
                             if on_warning:
                                 on_warning(w)
+                    if now:
                         fresh.append((h, graph, blob))
                     pending.append((key, seq, h, fp, rdf))
                 if key in hashes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,25 @@ def test_content_hash_and_extractor_digest_are_in_the_provenance(tmp_path: Path,
     monkeypatch.setattr(pipeline, "extractor_digest", lambda: "another")
     again = build_store([str(corpus)], store)
     assert (again.extracted, again.unchanged) == (2, 0)
+
+
+def test_a_store_built_again_from_scratch_reuses_the_cache(tmp_path: Path) -> None:
+    old = _corpus(tmp_path / "old.jsonl", TEXTS)
+    store, _ = _build(tmp_path, "s", old)
+    new = _corpus(tmp_path / "new.jsonl", {**TEXTS, **CHANGED})
+    assert build_store([str(new)], store).extracted == 2
+    # an article changed back to what it was: its old extraction is still in the cache
+    back = build_store([str(old)], store)
+    assert (back.extracted, back.reused, back.unchanged) == (0, 2, 4)
+    full, _ = _build(tmp_path, "full", old)
+    assert store.export("nq", None) == full.export("nq", None)
+    del store, full
+    # the store deleted, its cache kept: nothing is extracted, and the store is the same
+    export = GraphStore(tmp_path / "s").export("nq", None)
+    shutil.rmtree(tmp_path / "s")
+    again = build_store([str(old)], GraphStore(tmp_path / "s"))
+    assert (again.extracted, again.reused, again.rewritten) == (0, 6, 6)
+    assert GraphStore(tmp_path / "s").export("nq", None) == export
 
 
 def test_articles_written_without_the_build_cache_are_kept_and_linked_against(tmp_path: Path) -> None:

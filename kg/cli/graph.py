@@ -84,7 +84,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     finally:
         shown.close()
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
-          f"{s.failed} failed, {s.warnings} warnings; {s.extracted} extracted ({jobs} jobs), {s.unchanged} unchanged, "
+          f"{s.failed} failed, {s.warnings} warnings; {s.extracted} extracted ({jobs} jobs), "
+          f"{f'{s.reused} from the build cache, ' if s.reused else ''}{s.unchanged} unchanged, "
           f"{s.rewritten} graphs written", file=sys.stderr)
     if args.html:  # the viewers' half: the whole graph as an offline page, like `kg viz`
         from kg.views import write_view
