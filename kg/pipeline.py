@@ -176,7 +176,8 @@ class BuildCache:
             if getattr(store, "_build_cache", None) is None:
                 store._build_cache = cls(None)  # type: ignore[attr-defined]
             return store._build_cache  # type: ignore[attr-defined,no-any-return]
-        return cls(store.path.with_name(store.path.name + ".kgcache"))
+        path = store.path.resolve()  # so that `--store .` has a name to put the cache beside
+        return cls(path.with_name(path.name + ".kgcache"))
 
     def articles(self) -> dict[str, tuple[int, str, str]]:
         return {k: (s, h, f) for k, s, h, f in self.db.execute("SELECT key, seq, hash, fingerprint FROM articles")}
