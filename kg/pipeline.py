@@ -261,7 +261,7 @@ Extracted = tuple[ArticleGraph, bytes | None] | str  # the graph (packed, if a w
 
 def _extracted(todo: Sequence[Article], jobs: int, reraise: bool) -> Iterator[Extracted]:
     """Extraction results (or error messages) in the order of ``todo``, never more than a few chunks ahead."""
-    if jobs <= 1 or len(todo) < MIN_PARALLEL:
+    if jobs <= 1 or reraise or len(todo) < MIN_PARALLEL:  # --traceback: here, where the traceback can be shown
         for a in todo:
             try:
                 yield extract_article(a), None
