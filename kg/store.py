@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg.io import write_atomic
 from kg.rdf import ArticleRdf
-from kg.sparql import bind_params, projected_variables
+from kg.sparql import bind_params, dataset_options, projected_variables
 from kg.vocab import PREFIXES
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
@@ -90,7 +90,8 @@ class GraphStore:
         """SPARQL over the union of all graphs, the project's prefixes predeclared, ``bindings`` pre-bound.
 
         Union by default because analysts ask about people and events, not
-        about graphs; ``GRAPH ?g { }`` still reaches one article's graph.
+        about graphs; ``GRAPH ?g { }`` still reaches one article's graph, and
+        a query with ``FROM`` / ``FROM NAMED`` gets the dataset it names.
 
         A binding of a variable the query returns (and any binding in ASK,
         CONSTRUCT, DESCRIBE or ``SELECT *``) goes through pyoxigraph's
@@ -103,11 +104,11 @@ class GraphStore:
         is decided from the parsed query before running it.
         """
         if not bindings:
-            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return self.store.query(sparql, prefixes=PREFIXES, **dataset_options(sparql))
         projected = projected_variables(sparql)
         subs = {k: v for k, v in bindings.items() if projected is None or k in projected}
         values = {k: v for k, v in bindings.items() if k not in subs}
-        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, use_default_graph_as_union=True,
+        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, **dataset_options(sparql),
                                 substitutions={ox.Variable(k): v for k, v in subs.items()} or None)
 
     def query_dataset(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
