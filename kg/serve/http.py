@@ -242,10 +242,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         """Wait (at most client_timeout) for a request's first byte, then give the whole request that long."""
         self._body_read = False
+        limit = self.server.config.client_timeout
         try:
+            self.connection.settimeout(limit)
             if not self.rfile.peek(1):
                 self.close_connection = True
                 return
+            # from here the reaper holds the whole request to the limit (and answers 408); the socket's own
+            # timeout, per read, is only a backstop
+            self.connection.settimeout(limit + 2)
         except (OSError, ValueError):  # idle too long (socket timeout), reset, or closed under us
             self.close_connection = True
             return
@@ -454,7 +459,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise ServeError(413, f"request body of {n} bytes is over the {self.server.config.max_query_bytes} "
                              "byte limit (--max-query-bytes)")
-        body = self.rfile.read(n) if n > 0 else b""
+        try:
+            body = self.rfile.read(n) if n > 0 else b""
+        except TimeoutError:
+            self.close_connection = True
+            raise ServeError(408, "request body not received in time (--client-timeout)") from None
         if len(body) < n or self.expired:
             self.close_connection = True
             raise ServeError(400, f"request body cut short: {len(body)} of {n} bytes")
