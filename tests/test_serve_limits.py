@@ -125,7 +125,7 @@ def test_service_is_refused_and_sends_nothing(server: SparqlServer, listener: Li
         assert http(f"{server.url}/sparql", form, {"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
     assert listener.hits == []
     # the word in a string, a comment, an IRI or a variable is no SERVICE clause
-    for q in ('SELECT ?service WHERE { ?service rdfs:label "SERVICE <http://x/> {}" } # SERVICE', 
+    for q in ('SELECT ?service WHERE { ?service rdfs:label "SERVICE <http://x/> {}" } # SERVICE',
               "ASK { <http://example.org/SERVICE> ?p ?o }"):
         assert get(server, q)[0] == 200, q
 
@@ -136,7 +136,7 @@ def test_service_runs_only_when_allowed(sample_store: Path, listener: Listener) 
     accept = [("application/sparql-results+json", 1.0)]
     assert execute(store, PREFIXES, Job(q, accept))[0] == 400
     assert listener.hits == []
-    status, _, body = execute(store, PREFIXES, Job(q, accept, allow_service=True))
+    status, _, _body = execute(store, PREFIXES, Job(q, accept, allow_service=True))
     assert status == 500 and listener.hits  # the federated call was made, and its 500 reported
 
 
@@ -217,7 +217,7 @@ def test_dataset_over_http_and_bad_iris(server: SparqlServer) -> None:
 
 
 def test_relative_iris_resolve_against_the_endpoint(server: SparqlServer) -> None:
-    status, headers, body = get(server, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    status, _headers, body = get(server, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
     assert status == 200, body
     assert body.decode().strip() == (f'<{server.url}/s> <{server.url}/p> '
                                      '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
@@ -240,7 +240,7 @@ def test_wildcards_pick_a_type_of_that_kind(server: SparqlServer, accept: str, s
     assert status == 200 and headers["Content-Type"].split(";")[0] == select
     status, headers, _ = get(server, "CONSTRUCT WHERE { ?s a kg:Person } LIMIT 3", accept)
     assert status == 200 and headers["Content-Type"].split(";")[0] == construct
-    status, headers, body = get(server, "ASK { ?s a kg:Person }", accept)
+    status, headers, _body = get(server, "ASK { ?s a kg:Person }", accept)
     assert status == 200 and headers["Content-Type"].split(";")[0] == select
 
 
