@@ -402,6 +402,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _page(self, path: str) -> None:
         self._drain()
+        self.server.unwatch(self)  # the request is read; the graph view may take a while to build (view_wait)
         if path == "/query":
             body = query_page(load_named().values()).encode("utf-8")
             self._send(200, "text/html; charset=utf-8", body,
