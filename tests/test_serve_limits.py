@@ -283,7 +283,7 @@ def test_refused_bodies_are_drained_and_the_connection_goes_on(server: SparqlSer
 
 
 def test_backlog_and_two_hundred_concurrent_clients(sample_store: Path) -> None:
-    srv = start(sample_store, max_waiting=512)
+    srv = start(sample_store, max_waiting=512, timeout=10.0)
     try:
         listening = srv.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
         assert listening and srv.request_queue_size >= 200
