@@ -274,6 +274,8 @@ class _Client:
                 if not exc.retry or exc.stop or attempt >= self.retries or \
                         self.retry_spent + wait >= self.retry_budget:
                     self._failed(exc)
+                    if self.stopped and self.stopped is not exc:  # this failure was the last straw: say so
+                        raise self.stopped from exc
                     raise
             time.sleep(wait)
             self.retry_spent += wait

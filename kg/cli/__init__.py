@@ -23,7 +23,10 @@ from kg.io import disk_full
 def describe(exc: BaseException) -> str:
     """The one line a user sees: kg's own errors speak for themselves, others say what they are."""
     if type(exc).__module__.startswith("kg."):
-        return " ".join(str(exc).split()) or type(exc).__name__
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        # a store that cannot open or write for lack of space says so deep inside RocksDB's message: say it first
+        full = "No space left on device" in msg and not msg.startswith("disk full")
+        return f"disk full: {msg}" if full else msg
     if isinstance(exc, OSError) and disk_full(exc):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"disk full: {where}{exc.strerror or exc}"

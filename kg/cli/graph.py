@@ -56,8 +56,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                     on_error=on_error, on_warning=on_warning, reraise=args.traceback, on_skip=on_skip)
     report_skipped(len(s.skipped), args.verbose)
     if s.disk_full:
-        print(f"kg: error: {s.disk_full}; stopped after {s.articles} articles, {s.not_attempted} not attempted "
-              "(free some space and run the same build again: it replaces what it wrote)", file=sys.stderr)
+        print(("\n" if tty else "") + f"kg: error: build stopped, the disk is full: {s.articles} articles written, "
+              f"{s.not_attempted} not attempted (free some space and run the same build again: it replaces what "
+              "it wrote)", file=sys.stderr)
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
           f"{s.failed} failed, {s.warnings} warnings", file=sys.stderr)
     if s.disk_full:
