@@ -22,10 +22,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.export import ExportError, network_bytes
 from kg.io import DiskFullError, write_atomic
 from kg.results import select_chunks, spreadsheet_safe
 from kg.store import GraphStore
+from kg.views.netxml import ExportError, network_bytes
 from tests.conftest import article, write
 
 ROOT = Path(__file__).resolve().parents[1]

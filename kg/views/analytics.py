@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from kg.views.network import Queryable, ViewError, load_network, resolve_one
+from kg.views.netxml import write_network
 from kg.views.style import NETWORK_FORMATS, PREDICATES, TYPES
 
 
@@ -206,8 +207,7 @@ def export_network(store: Queryable | str | os.PathLike[str] | nx.MultiDiGraph, 
     if fmt not in NETWORK_FORMATS:
         raise ViewError(f"unknown network format {fmt!r} (choose from {', '.join(NETWORK_FORMATS)})")
     G = store if isinstance(store, nx.Graph) else load_network(store)
-    from kg.export import write_network  # XML-safe values, unique edge ids, checked before it replaces a file
-
+    # XML-safe values, unique edge ids, checked before it replaces a file
     return write_network(flat_network(G), fmt, output)
 
 
