@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -142,7 +143,7 @@ def test_unreadable_paths_and_odd_links_are_reported_not_fatal(tmp_path: Path,
     else:
         locked.chmod(0)
     try:
-        items = list(iter_articles([crawl, locked / "inside.txt", crawl / "ok.txt"]))
+        items = list(iter_articles([crawl, locked / "inside.txt", crawl / "ok.txt", locked]))
     finally:
         locked.chmod(0o755)
     skipped = {Path(x.source).name: x.reason for x in items if isinstance(x, SkippedInput)}
@@ -152,7 +153,8 @@ def test_unreadable_paths_and_odd_links_are_reported_not_fatal(tmp_path: Path,
                        "locked": "skipped: cannot read directory (Permission denied)",
                        "loop.txt": "skipped: symbolic link loop",
                        "mirror": "skipped: symbolic link to a directory (not followed)"}
-    assert [str(e) for e in errors] == [f"{locked / 'inside.txt'}: cannot read (Permission denied)"]
+    assert [str(e) for e in errors] == [f"{locked / 'inside.txt'}: cannot read (Permission denied)",
+                                        f"{locked}: cannot read directory (Permission denied)"]  # named: an error
 
 
 def test_kg_build_reports_each_bad_input_once_and_writes_the_rest(tmp_path: Path) -> None:
@@ -194,3 +196,47 @@ def test_a_copyright_footer_is_never_the_publication_date(tmp_path: Path) -> Non
                     f"{STORY}\n版权所有 2020-01-02\n", encoding="utf-8")
     dated = {a.id: a.published for a in iter_articles([footer, meta, bar, text]) if isinstance(a, Article)}
     assert dated == {"footer": None, "meta": "2024-05-06", "bar": "2024-05-07", "page": None}
+
+
+def test_a_jsonl_file_wholly_in_gbk_or_with_a_bom_is_still_read(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"g{i}", "text": STORY}, ensure_ascii=False) for i in range(3)]
+    gbk = tmp_path / "gbk.jsonl"
+    gbk.write_bytes("\n".join(lines).encode("gbk"))  # no line is UTF-8: the file is one encoding, detected
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    for path in (gbk, bom):
+        items = list(read_path(path))
+        assert [a.text for a in items if isinstance(a, Article)] == [STORY] * 3, items
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the other test uses chmod directly when not root")
+def test_real_permissions_as_an_unprivileged_user() -> None:
+    """Root reads anything, so the same walk runs as nobody over a folder chmod 0 (no monkeypatching)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="kg-perm-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        (base / "locked").mkdir()
+        (base / "locked" / "a.txt").write_text("标题\n" + STORY + "\n", encoding="utf-8")
+        (base / "ok.txt").write_text("标题\n" + STORY + "\n", encoding="utf-8")
+        (base / "ok.txt").chmod(0o644)
+        (base / "locked").chmod(0)
+        code = ("import sys; from kg.ingest import iter_articles\n"
+                "for x in iter_articles(sys.argv[1:]): print(type(x).__name__, x if not hasattr(x, 'id') else x.id)")
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            pytest.skip("setpriv (util-linux) is needed to drop root")
+        res = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
+                              code, str(base / "locked" / "a.txt"), str(base)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if (res.returncode != 0 and "No module named" in res.stderr) or res.returncode in (126, 127):
+            pytest.skip(f"python cannot run as nobody here: {res.stderr.strip()[-200:]}")
+    finally:
+        (base / "locked").chmod(0o755)
+        shutil.rmtree(base)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == [
+        f"IngestError {base}/locked/a.txt: cannot read (Permission denied)",
+        f"SkippedInput {base}/locked: skipped: cannot read directory (Permission denied)",
+        "Article ok"]

@@ -47,7 +47,7 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[
         yield IngestError(shown(path), reason)
         return
     if stat.S_ISDIR(mode):
-        for item in _walk(path):
+        for item in _walk(path, top=True):
             if isinstance(item, IngestError):
                 yield item
             else:
@@ -56,18 +56,22 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[
     yield from _read_file(path, max_bytes)
 
 
-def _walk(folder: Path) -> Iterator[Path | SkippedInput]:
+def _walk(folder: Path, top: bool = False) -> Iterator[Path | IngestError]:
     """Files with a known suffix under ``folder``, depth first in name order (the same order on every machine).
 
     Symbolic links to files are read; links to folders are not followed (as a
     crawl's mirrors and loops would read the same pages twice or forever).
-    What cannot be looked into is a ``SkippedInput``, never silence.
+    What cannot be looked into is a ``SkippedInput``, never silence; the
+    folder given itself (``top``) is an error, as any path given is.
     """
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as e:
-        yield SkippedInput(shown(folder), f"skipped: cannot read directory ({e.strerror or e})")
+        if top:
+            yield IngestError(shown(folder), f"cannot read directory ({e.strerror or e})")
+        else:
+            yield SkippedInput(shown(folder), f"skipped: cannot read directory ({e.strerror or e})")
         return
     for entry in entries:
         path = Path(entry.path)
