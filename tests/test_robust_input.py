@@ -240,3 +240,17 @@ def test_real_permissions_as_an_unprivileged_user() -> None:
         f"IngestError {base}/locked/a.txt: cannot read (Permission denied)",
         f"SkippedInput {base}/locked: skipped: cannot read directory (Permission denied)",
         "Article ok"]
+
+
+def test_a_page_the_parser_chokes_on_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def choke(*a: object, **k: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", choke)
+    (tmp_path / "a.html").write_text(f"<p>{STORY}</p>", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("标题\n" + STORY + "\n", encoding="utf-8")
+    items = list(read_path(tmp_path))
+    assert [type(x).__name__ for x in items] == ["IngestError", "Article"]
+    assert str(items[0]).endswith("a.html: cannot read page (RecursionError: maximum recursion depth exceeded)")

@@ -113,8 +113,10 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
         yield _read_html(text, path) if suffix in (".html", ".htm") else _read_page(text, path)
     except IngestError as e:
         yield e
-    except (UrlError, RecursionError, ValueError) as e:  # one page's own problem, never the run's
-        yield IngestError(shown(path), str(e) if isinstance(e, UrlError) else f"{type(e).__name__}: {e}")
+    except UrlError as e:
+        yield IngestError(shown(path), str(e))
+    except Exception as e:  # a page the HTML parser chokes on (nesting, markup) is its own problem, not the run's
+        yield IngestError(shown(path), f"cannot read page ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
 
 
 def article_from_text(
