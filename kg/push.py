@@ -240,7 +240,7 @@ class _Client:
     """
 
     def __init__(self, url: str, user: str | None, password: str | None, retries: int, backoff: float,
-                 timeout: float, deadline: float = 120.0, retry_budget: float = 300.0, max_failures: int = 5) -> None:
+                 timeout: float, deadline: float = 120.0, retry_budget: float = 120.0, max_failures: int = 5) -> None:
         self.clock = _Deadline()
         self.opener = _opener(url, user, password, self.clock)
         self.retries = max(0, retries)
@@ -369,7 +369,7 @@ def _chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
 def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None = None,
                graph_store: str | None = None, *, batch: int = 50, user: str | None = None,
                password: str | None = None, metadata_graph: str | None = METADATA_GRAPH, retries: int = 3,
-               backoff: float = 0.5, timeout: float = 60.0, deadline: float = 120.0, retry_budget: float = 300.0,
+               backoff: float = 0.5, timeout: float = 60.0, deadline: float = 120.0, retry_budget: float = 120.0,
                max_failures: int = 5, progress: ProgressFn | None = None) -> PushReport:
     """Replace every graph of ``store`` in an external store; per-graph failures are collected, not raised.
 

@@ -96,8 +96,8 @@ def register(sub: Any) -> None:
     p.add_argument("--request-deadline", type=float, default=120.0, metavar="SECONDS",
                    help="give up on a request after this long in all, however slowly the store answers "
                         "(default 120)")
-    p.add_argument("--retry-budget", type=float, default=300.0, metavar="SECONDS",
-                   help="seconds all retries of one push may take together (default 300)")
+    p.add_argument("--retry-budget", type=float, default=120.0, metavar="SECONDS",
+                   help="seconds all retries of one push may take together (default 120)")
     p.add_argument("--max-failures", type=int, default=5, metavar="N",
                    help="stop the push after this many failed requests in a row (no answer or 5xx; default 5)")
     p.set_defaults(func=cmd_push)
