@@ -254,3 +254,11 @@ def test_a_page_the_parser_chokes_on_is_one_error(tmp_path: Path, monkeypatch: p
     items = list(read_path(tmp_path))
     assert [type(x).__name__ for x in items] == ["IngestError", "Article"]
     assert str(items[0]).endswith("a.html: cannot read page (RecursionError: maximum recursion depth exceeded)")
+
+
+def test_a_fifo_never_blocks_the_run(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.jsonl")  # opening it to read would wait for a writer forever
+    (tmp_path / "ok.txt").write_text("标题\n" + STORY + "\n", encoding="utf-8")
+    items = list(iter_articles([tmp_path, tmp_path / "pipe.jsonl"]))
+    assert [type(x).__name__ for x in items] == ["Article", "SkippedInput", "IngestError"]
+    assert items[1].reason == items[2].reason.replace("not", "skipped: not", 1)  # type: ignore[union-attr]

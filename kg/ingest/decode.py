@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from pathlib import Path
 
 import charset_normalizer
@@ -41,9 +42,12 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a file, refusing unreadable and oversized files (IngestError naming the file)."""
     path = Path(path)
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except OSError as e:
         raise IngestError(shown(path), f"cannot read file ({e.strerror or e})") from e
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever, a device never end
+        raise IngestError(shown(path), "not a regular file (a FIFO, socket or device)")
+    size = st.st_size
     # Checked before reading so that a stray multi-gigabyte dump costs nothing.
     if size > max_bytes:
         raise IngestError(shown(path), f"file of {size} bytes exceeds the size limit of {max_bytes} bytes")

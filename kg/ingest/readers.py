@@ -7,6 +7,7 @@ large crawl loads everything it can and reports each bad file or line once.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import stat
@@ -88,15 +89,22 @@ def _walk(folder: Path, top: bool = False) -> Iterator[Path | IngestError]:
             try:
                 mode = os.stat(path).st_mode
             except OSError as e:
-                if path.suffix.lower() in SUFFIXES or e.errno == 40:  # ELOOP: a loop hides what it points at
-                    what = "symbolic link loop" if e.errno == 40 else f"dangling symbolic link ({e.strerror or e})"
+                if path.suffix.lower() in SUFFIXES or e.errno == errno.ELOOP:  # a loop hides what it points at
+                    loop = e.errno == errno.ELOOP
+                    what = "symbolic link loop" if loop else f"dangling symbolic link ({e.strerror or e})"
                     yield SkippedInput(shown(path), f"skipped: {what}")
                 continue
             if stat.S_ISDIR(mode):
                 yield SkippedInput(shown(path), "skipped: symbolic link to a directory (not followed)")
                 continue
-        if path.suffix.lower() in SUFFIXES:
-            yield path
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        # from the directory entry's type, no system call: a FIFO would block the read forever, a device never end
+        regular = stat.S_ISREG(mode) if is_link else entry.is_file(follow_symlinks=False)
+        if not regular:
+            yield SkippedInput(shown(path), "skipped: not a regular file (a FIFO, socket or device)")
+            continue
+        yield path
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
