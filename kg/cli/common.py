@@ -37,8 +37,8 @@ def report_skipped(count: int, verbose: bool, stream: TextIO | None = None) -> N
     if count:
         what = "entry" if count == 1 else "entries"
         hint = "" if verbose else "; -v names each"
-        print(f"kg: skipped {count} {what} inside directories (links to folders, dangling links, link loops, "
-              f"unreadable folders){hint}", file=stream or sys.stderr)
+        print(f"kg: skipped {count} {what} inside directories (unreadable folders, dangling or looping links, "
+              f"links to folders, FIFOs and devices){hint}", file=stream or sys.stderr)
 
 
 # C0 and C1 controls but tab and newline, DEL, and the bidi embeddings/overrides/isolates that reorder a line
