@@ -2,6 +2,10 @@
 
 One function for both so that a caller names a format and a destination and
 never needs to know which half of kg writes it.
+
+The network formats are XML and are written by kg.views.netxml: characters
+XML cannot hold are dropped, edge ids are unique, and the file is parsed back
+before it replaces the old one (``ExportError`` otherwise).
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from kg.extract import extract_article
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
+from kg.ingest.errors import SkippedInput
+from kg.io import disk_full
 from kg.link import Linker, article_key
 from kg.linkstore import link_index
 from kg.model import Article
@@ -30,6 +32,9 @@ class BuildSummary:
     triples: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # entries of folders passed over (links, unreadable folders)
+    disk_full: str | None = None  # the store's device filled up: why the build stopped early
+    not_attempted: int = 0  # articles left unwritten because the build stopped
 
 
 ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seconds so far
@@ -37,7 +42,8 @@ ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seco
 
 def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAULT_MAX_BYTES,
                 progress: ProgressFn | None = None, on_error: Callable[[str], None] | None = None,
-                on_warning: Callable[[str], None] | None = None, reraise: bool = False) -> BuildSummary:
+                on_warning: Callable[[str], None] | None = None, reraise: bool = False,
+                on_skip: Callable[[str], None] | None = None) -> BuildSummary:
     """Extract every article under ``paths``, link it and write it as its own named graph.
 
     Articles are read first (cheap) so that the graphs about to be replaced are
@@ -58,7 +64,11 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
 
     articles: list[Article] = []
     for item in iter_articles(list(paths), max_bytes=max_bytes):
-        if isinstance(item, IngestError):
+        if isinstance(item, SkippedInput):  # not a failure, but never silent: counted, and each one told
+            summary.skipped.append(str(item))
+            if on_skip:
+                on_skip(str(item))
+        elif isinstance(item, IngestError):
             fail(str(item))
         else:
             articles.append(item)
@@ -88,10 +98,20 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
         except Exception as exc:  # one bad article must not stop the others
             if reraise:
                 raise
+            if disk_full(exc):  # but a full disk fails every article after it: stop, and say so once
+                summary.disk_full = f"disk full writing the store: {exc}"
+                summary.not_attempted = total - i
+                fail(f"{art.source or art.id}: not written: {summary.disk_full}")
+                break
             fail(f"{art.source or art.id}: {type(exc).__name__}: {exc}")
         if progress:
             progress(i, total, summary.failed, time.monotonic() - t0)
-    store.flush()
+    try:
+        store.flush()
+    except OSError as exc:
+        if not disk_full(exc) or reraise:
+            raise
+        summary.disk_full = summary.disk_full or f"disk full writing the store: {exc}"
     summary.triples = len(store)
     summary.seconds = time.monotonic() - t0
     return summary

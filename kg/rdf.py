@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.ingest.urls import iri_from_url
 from kg.link import Linked, LinkedArticle, mint
 from kg.model import Evidence
 from kg.text import normalise
@@ -101,7 +102,13 @@ class ArticleRdf:
 
 
 def article_iris(key: str) -> tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]:
-    """The article, its named graph and its extraction activity, all derived from the article key."""
+    """The article, its named graph and its extraction activity, all derived from the article key.
+
+    A key no encoder takes (a lone surrogate from a file name or a JSON escape) is hashed as its escaped
+    spelling rather than failing the whole build; kg.ingest already refuses or escapes those.
+    """
+    if any("\ud800" <= c <= "\udfff" for c in key):
+        key = key.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
     return ox.NamedNode(mint("article", key)), ox.NamedNode(mint("graph", key)), ox.NamedNode(mint("extraction", key))
 
 
@@ -121,8 +128,8 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
         meta.append(T(art, N(DCTERMS.title), zh(a.title)))
     if a.published:
         meta.append(T(art, N(DCTERMS.issued), date_literal(a.published)))
-    if a.url:
-        meta.append(T(art, N(SDO.url), ox.NamedNode(a.url)))
+    if a.url:  # percent-encoded where an IRI cannot hold a character; UrlError (one article's) where it cannot be
+        meta.append(T(art, N(SDO.url), ox.NamedNode(iri_from_url(a.url))))
 
     out: list[ox.Triple] = []
     warnings: list[str] = []

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from kg.cli.common import Progress, push_and_report, store_arg
+from kg.cli.common import Progress, output_text, push_and_report, report_skipped, store_arg, terminal_text
 from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the HTML readers
 from kg.io import where
 from kg.resources import resource
@@ -43,15 +43,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty()
 
     def on_error(msg: str) -> None:
-        print(("\n" if tty else "") + f"kg: error: {msg}", file=sys.stderr)
+        print(("\n" if tty else "") + f"kg: error: {terminal_text(msg)}", file=sys.stderr)
 
     def on_warning(msg: str) -> None:
-        print(("\n" if tty else "") + f"kg: warning: {msg}", file=sys.stderr)
+        print(("\n" if tty else "") + f"kg: warning: {terminal_text(msg)}", file=sys.stderr)
+
+    def on_skip(msg: str) -> None:
+        if args.verbose:
+            print(("\n" if tty else "") + f"kg: {terminal_text(msg)}", file=sys.stderr)
 
     s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=_build_progress(sys.stderr),
-                    on_error=on_error, on_warning=on_warning, reraise=args.traceback)
+                    on_error=on_error, on_warning=on_warning, reraise=args.traceback, on_skip=on_skip)
+    report_skipped(len(s.skipped), args.verbose)
+    if s.disk_full:
+        print(("\n" if tty else "") + f"kg: error: build stopped, the disk is full: {s.articles} articles written, "
+              f"{s.not_attempted} not attempted (free some space and run the same build again: it replaces what "
+              "it wrote)", file=sys.stderr)
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
           f"{s.failed} failed, {s.warnings} warnings", file=sys.stderr)
+    if s.disk_full:
+        return 1
     if args.html:  # the viewers' half: the whole graph as an offline page, like `kg viz`
         from kg.views import write_view
 
@@ -98,14 +109,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.list:
         sys.stdout.write(list_named())
         return 0
-    sys.stdout.write(run_query(args.store, args.sparql, args.file, args.name, args.param, args.format))
+    sys.stdout.write(output_text(run_query(args.store, args.sparql, args.file, args.name, args.param, args.format),
+                                 args.format))
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from kg.explain import explain, format_reports
 
-    sys.stdout.write(format_reports(explain(GraphStore.open_existing(args.store), args.entity), args.entity))
+    text = format_reports(explain(GraphStore.open_existing(args.store), args.entity), args.entity)
+    sys.stdout.write(terminal_text(text))
     return 0
 
 
@@ -125,6 +138,9 @@ def register(sub: Any) -> None:
                    help="then push every article's graph to this SPARQL 1.1 store (see kg push)")
     b.add_argument("--graph-store", metavar="URL", help="with --endpoint: its Graph Store Protocol URL")
     b.add_argument("--user", help="with --endpoint: user name (password from $KG_PUSH_PASSWORD)")
+    b.add_argument("-v", "--verbose", action="store_true",
+                   help="name each entry skipped inside a directory (links to folders, dangling links, loops, "
+                        "unreadable folders); without it they are counted")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl (SHACL)")

@@ -42,7 +42,8 @@ def cmd_push(args: argparse.Namespace) -> int:
     password = args.password if args.password is not None else os.environ.get("KG_PUSH_PASSWORD")
     return push_and_report(args.store, args.endpoint, args.graph_store, batch=args.batch, user=args.user,
                            password=password, metadata_graph=args.metadata_graph or None, retries=args.retries,
-                           backoff=args.retry_wait, timeout=args.http_timeout)
+                           backoff=args.retry_wait, timeout=args.http_timeout, deadline=args.request_deadline,
+                           retry_budget=args.retry_budget, max_failures=args.max_failures)
 
 
 def register(sub: Any) -> None:
@@ -119,7 +120,14 @@ def register(sub: Any) -> None:
     p.add_argument("--retry-wait", type=float, default=0.5, metavar="SECONDS",
                    help="first wait before a retry, doubled each time (default 0.5)")
     p.add_argument("--http-timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="give up on a request after this long (default 60)")
+                   help="give up on a request when the store sends nothing for this long (default 60)")
+    p.add_argument("--request-deadline", type=float, default=120.0, metavar="SECONDS",
+                   help="give up on a request after this long in all, however slowly the store answers "
+                        "(default 120)")
+    p.add_argument("--retry-budget", type=float, default=120.0, metavar="SECONDS",
+                   help="seconds all retries of one push may take together (default 120)")
+    p.add_argument("--max-failures", type=int, default=5, metavar="N",
+                   help="stop the push after this many failed requests in a row (no answer or 5xx; default 5)")
     p.set_defaults(func=cmd_push)
 
 

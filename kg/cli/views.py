@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from kg.cli.common import store_arg
+from kg.cli.common import json_text, store_arg, terminal_text
 from kg.io import where
 
 
@@ -33,9 +33,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     st = graph_stats(load_network(args.store), top=args.top)
     if args.format == "json":
-        sys.stdout.write(json.dumps(st.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(json.dumps(st.to_dict(), ensure_ascii=False, indent=1)) + "\n")
     else:
-        sys.stdout.write(format_stats(st))
+        sys.stdout.write(terminal_text(format_stats(st)))
     return 0
 
 
@@ -45,9 +45,9 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     hops = find_path(load_network(args.store), args.a, args.b)
     if args.format == "json":
-        sys.stdout.write(json.dumps([asdict(h) for h in hops], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(json.dumps([asdict(h) for h in hops], ensure_ascii=False, indent=1)) + "\n")
     else:
-        sys.stdout.write(format_path(hops))
+        sys.stdout.write(terminal_text(format_path(hops)))
     return 0
 
 

@@ -92,6 +92,9 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(https?://|www\.)\S*$", re.I),
 )
 
+# A copyright notice anywhere in a line: its years are the site's, not the story's date.
+COPYRIGHT = re.compile(r"版权|版權|Copyright|©|\(c\)\s*\d{4}|All rights reserved", re.I)
+
 # A headline's trailing date in brackets: "…签订共建协议 ( 2024-10-31 )".
 TRAILING_DATE = re.compile(r"\s*[(（\[]\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[)）\]]\s*$")
 
@@ -184,8 +187,10 @@ def _kind(line: str) -> str:
 
 
 def _published(header: list[str]) -> str | None:
-    """The first valid date in the header, as YYYY-MM-DD."""
+    """The first valid date in the header, as YYYY-MM-DD; never one of a copyright line (a site's years)."""
     for line in header:
+        if COPYRIGHT.search(line):
+            continue
         for m in DATE.finditer(line):
             found = iso_date(*(int(g) for g in m.groups()))
             if found:
@@ -199,7 +204,7 @@ def _title(header: list[str]) -> str | None:
         line = TRAILING_DATE.sub("", line)
         if _kind(line) != "short" or not MIN_TITLE <= len(line) <= MAX_TITLE:
             continue
-        if re.search(r"[。！？!?…]", line):
+        if re.search(r"[。！？!?…]", line) or COPYRIGHT.search(line):
             continue
         return line
     return None
