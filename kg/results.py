@@ -76,7 +76,6 @@ def _csv_field(t: Any) -> str:
     if t is None:
         return ""
     v = f"_:{t.value}" if isinstance(t, ox.BlankNode) else (t.value if hasattr(t, "value") else str(t))
-    v = spreadsheet_safe(v)
     if any(c in v for c in ',"\r\n'):
         v = '"' + v.replace('"', '""') + '"'
     return v
