@@ -1,0 +1,322 @@
+"""The document's events: event names in each sentence, and the main event of the report.
+
+An event name follows a grammar (ERROR_CLASSES A1):
+
+    [organiser] + [edition: 第N届 / 一届三次 / 第N期] + [“quoted theme”] + [topic] + head noun
+
+with heads from ``data/lexicons/event_nouns.txt`` (研讨会, 推进会, 座谈会, 全体会议, 活动,
+仪式 …). Two readings find names, and the longer one wins where they overlap:
+
+- the tagger's tokens walked left from a head noun (``_noun_events``);
+- the clause grammar of reports (``_clause_events``): what is held is named between
+  the verb of holding and a head (召开了某某推进会), or as the clause's subject before
+  在某地/于某处 + 举行/召开 (某某会暨某某仪式在某地举行).
+
+A (简称“X”) aside inside a name stays in it, and the name without the aside, and with
+the short form in its place, become aliases (``aside_aliases``). Events joined by 暨,
+及 or 和 are two events (the later partOf the first, see relations.part_of). Verb
+phrases (做好调研工作), boards (第一届理事会成员) and groups (考察组) are not events (A4).
+
+The main event (``main_event``) is chosen from the headline and the lead, not taken
+as the first event mentioned: every implicit attendance of the article hangs on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.mentions import GENERIC, Mention, _mk, _span
+from kg.extract.phrases import extend_left
+from kg.extract.segment import Sentence, to_simplified
+from kg.lexicon import lexicon
+
+# Verbs that are part of event names (某学院成立仪式, 开工奠基仪式).
+EVENT_VERBS = frozenset(
+    "成立 揭牌 签约 开工 启动 奠基 开幕 闭幕 颁奖 授牌 落成 启用 签署 交流 合作 发布 推介 招商 "
+    "表彰 就职 宣誓 选举 换届 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
+)
+# Words that end like an event noun (节, 赛) but name none.
+NOT_EVENT = frozenset("环节 季节 细节 关节 章节 情节 春节 节日 调节 脱节 赛道 赛季 赛事".split())
+# A board named with an ordinal sitting is one of its meetings (首次理事会, 二届四次理事会, 第三次常委会);
+# with a term alone (第一届理事会) it is the board, not a meeting.
+MEETING_BODIES = frozenset("理事会 董事会 监事会 常委会 理监事会 执委会 委员会 会员大会 代表大会".split())
+MEETING_ORDINAL = re.compile(r"^(首次|第.+次|.+次)$")
+# What follows a head noun when the phrase names a group, a room or a document, not a happening:
+# 考察组, 调研团, 会议室, 理事会成员, 理事会工作报告, 论坛秘书处.
+NOT_EVENT_AFTER = re.compile(r"^(组|团|队|室|厅|成员|工作报告|报告|秘书处|办公室|精神|纪要|期间|代表|单位|工作[^会]"
+                             r"|员)")
+# Leading words that open a clause, not a name: 见证某某仪式, 出席某某会.
+LEADING_VERBS = re.compile(r"^(见证|出席|参加|举行|召开|举办|开展|启动|共同|隆重|正式|顺利|成功)+")
+# Verbs of holding: what stands between one and a head noun is the event's name (召开了某某推进会).
+HOLD_VERB = re.compile(r"(举行|召开|举办|开展|组织召开|联合举办)了?")
+# The clause's subject held somewhere: 某某会(暨某某仪式)在某地/于某处(隆重)举行/召开/开幕.
+HELD_SUBJECT = re.compile(r"(?:在|于)[^，,。；;！？]{1,30}?(?:隆重|顺利|正式|胜利)?"
+                          r"(?:举行|召开|举办|开幕|拉开帷幕|拉开序幕|启动)"
+                          r"|(?:隆重|顺利|正式|胜利)?(?:举行|召开|开幕|拉开帷幕|拉开序幕)(?=[。，,；;]|$)")
+# What may open a clause before its subject: a date, a time of day, a vague time word.
+CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:至\d{1,2}[日号])?"
+                         r"(?:上午|下午|晚上|晚|早上|中午)?(?:\d{1,2}[:：]\d{2})?(?:日前|近日|昨日|昨天|今日|今天)?"
+                         r"(?:上午|下午|晚上|晚)?")
+# (简称“X”) / (以下简称“X”) / (下称X): an aside giving the short form of what precedes it.
+ASIDE = re.compile(r"[(（](?:以下)?(?:简称|下称)[：:]?[“\"「]?([^“”\"「」()（）]{1,15})[”\"」]?[)）]")
+# Two events printed together: 某某会暨某某仪式, 某某仪式及某某签约仪式, 某某会和某某活动.
+JOINERS = "暨及和与"
+# 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
+QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
+# 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
+MEETING_VERB = re.compile(r"(会见|会晤|接见)(了)?")
+# Parts of a larger happening: attendance and speech there count for the main event (A2).
+SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
+# A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
+EVENT_REFERENCE = re.compile(r"^(?:了)?(?:本次|此次|这次|该次|当天的|今天的)?"
+                             r"(?:会议|活动|大会|仪式|典礼|论坛|年会|峰会|会|开幕式|闭幕式|签约仪式|揭牌仪式|座谈会|研讨会|调研|考察)")
+
+
+def is_event_name(norm: str) -> bool:
+    """Whether a phrase ends with an event head and is more than the head's verb (签约 alone is no event)."""
+    head = lexicon().event_nouns.longest_suffix(norm)
+    return bool(head) and norm not in GENERIC and norm not in NOT_EVENT and (len(norm) > len(head) or len(norm) >= 3)
+
+
+def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Mention]:
+    """The events of one sentence, given its other mentions (names and works)."""
+    works = [m for m in ments if m.type == "Work"]
+    orgs = [m for m in ments if m.type in ("Organization", "Alliance")]
+    found = [m for m in _noun_events(sent, si) + _clause_events(sent, si)
+             if not any(w.start <= m.start < w.end for w in works)
+             and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in orgs)]
+    found = [part for m in found for part in _split_joined(sent, si, m)]
+    events = _drop_nested(_quoted_events(sent, si) + found)
+    return events + _meeting_verbs(sent, si, events)
+
+
+def _noun_events(sent: Sentence, si: int) -> list[Mention]:
+    """Events read from the tokens: a head noun and the nominal phrase before it."""
+    lex = lexicon()
+    toks = sent.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if t.tag == "w":
+            continue
+        head = lex.event_nouns.longest_suffix(t.norm)
+        if not head and t.norm in MEETING_BODIES and i > 0 and MEETING_ORDINAL.match(toks[i - 1].norm):
+            head = t.norm  # 首次理事会, 第三次常委会: a sitting of a board is a meeting
+        if not head or t.norm in NOT_EVENT:
+            continue
+        if t.tag == "v":
+            continue  # 与某集团签约/v, 出席会议/v: a verb names no event
+        if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
+            continue  # the event goes on: 签约 仪式
+        if NOT_EVENT_AFTER.match(sent.norm[t.end - sent.start:]):
+            continue  # 考察组, 理事会成员: a group or a document, not a happening
+        start = extend_left(toks, i, EVENT_VERBS, stop_titles=False, numbers=True, stop_quoted_events=True,
+                            loose=True, persons=False)
+        phrase = toks[start : i + 1]
+        # strip leading words that open a clause rather than a name
+        while phrase and (phrase[0].norm in EVENT_VERBS and phrase[0].tag == "v"):
+            phrase = phrase[1:]
+        if not phrase:
+            continue
+        norm = "".join(x.norm for x in phrase)
+        if len(norm) <= len(head) and len(norm) < 3:
+            continue
+        if norm in GENERIC:
+            continue
+        out.append(_trim(sent, si, _mk("Event", sent, si, phrase[0], phrase[-1], "event-noun")))
+    return [m for m in out if m is not None]
+
+
+def _clause_events(sent: Sentence, si: int) -> list[Mention]:
+    """Events read from the clause: 召开了某某会 (object of holding), 某某会在某地举行 (subject held)."""
+    s = sent.norm
+    out: list[Mention] = []
+    for m in HOLD_VERB.finditer(s):
+        rest = s[m.end():]
+        stop = min((rest.find(c) for c in "，,。；;：:！？!?、 " if c in rest), default=len(rest))
+        name = _longest_event_prefix(rest[: min(stop, 40)])
+        if name:
+            cut = _after_modifier(name)  # 举行了隆重的开幕式: 开幕式
+            name = name[cut:]
+            b = m.end() + cut
+            span = _trim(sent, si, _span("Event", sent, si, sent.start + b, sent.start + b + len(name), "held-object"))
+            if span is not None:
+                out.append(span)
+    for m in HELD_SUBJECT.finditer(s):
+        start = max(s.rfind(c, 0, m.start()) for c in "，,。；;：:！？") + 1
+        lead = CLAUSE_LEAD.match(s[start : m.start()])
+        start += lead.end() if lead else 0
+        cut = _after_modifier(s[start : m.start()])  # 由某局主办的某某会: 某某会
+        start += cut
+        name = s[start : m.start()]
+        if 4 <= len(name) <= 80 and is_event_name(_strip_asides(name)):
+            span = _trim(sent, si, _span("Event", sent, si, sent.start + start, sent.start + m.start(), "held-subject"))
+            if span is not None:
+                out.append(span)
+    return out
+
+
+def _after_modifier(text: str) -> int:
+    """Where a name starts after its modifiers: past the last 的 outside quotes (由某局主办的某某会, 隆重的开幕式)."""
+    cut = 0
+    for k, c in enumerate(text[:-1]):
+        if c == "的" and not _in_quote(text, k):
+            cut = k + 1
+    return cut
+
+
+def _longest_event_prefix(text: str) -> str | None:
+    """The longest start of the text that is an event name (a head noun ends it, nothing continues the head)."""
+    for k in range(len(text), 1, -1):
+        name = text[:k]
+        if is_event_name(name) and not (k < len(text) and lexicon().event_nouns.longest_suffix(text[: k + 1])):
+            if NOT_EVENT_AFTER.match(text[k:]) or (k < len(text) and text[k] in "会式礼"):
+                continue
+            return name
+    return None
+
+
+def _trim(sent: Sentence, si: int, m: Mention) -> Mention | None:
+    """Leading clause verbs off (见证某某仪式 → 某某仪式); None when no name is left."""
+    lead = LEADING_VERBS.match(m.norm)
+    start = m.start + (lead.end() if lead else 0)
+    if m.end - start < 2:
+        return None
+    out = _span("Event", sent, si, start, m.end, m.rule) if start != m.start else m
+    if out.norm in GENERIC or not _strip_asides(out.norm):
+        return None
+    return out
+
+
+def _strip_asides(norm: str) -> str:
+    return ASIDE.sub("", norm)
+
+
+def aside_aliases(norm: str, text: str) -> list[str]:
+    """Other names of an event printed with a (简称“X”) aside: without the aside, and with X for what it shortens.
+
+    某某联盟协同发展网(简称“联盟协发网”)第一届第六次理事会 → 某某联盟协同发展网第一届第六次理事会,
+    联盟协发网第一届第六次理事会.
+    """
+    m = ASIDE.search(norm)
+    if not m:
+        return []
+    plain = text[: m.start()] + text[m.end():]
+    short = text[m.start(1) : m.end(1)] + text[m.end():]
+    return [a for a in dict.fromkeys([ASIDE.sub("", plain), ASIDE.sub("", short)]) if a and a != text]
+
+
+def _split_joined(sent: Sentence, si: int, m: Mention) -> list[Mention]:
+    """某某会暨某某仪式 / 某某仪式及某某签约仪式: two events where the part before the joiner ends with a head."""
+    norm = m.norm
+    for k in range(len(norm) - 2, 1, -1):
+        if norm[k] not in JOINERS:
+            continue
+        left, right = norm[:k], norm[k + 1 :]
+        if is_event_name(_strip_asides(left)) and is_event_name(_strip_asides(right)) and not _in_quote(norm, k):
+            first = _span("Event", sent, si, m.start, m.start + k, m.rule)
+            second = _span("Event", sent, si, m.start + k + 1, m.end, m.rule)
+            return [first, *_split_joined(sent, si, second)]
+    return [m]
+
+
+def _in_quote(text: str, k: int) -> bool:
+    opened = sum(text[:k].count(c) for c in "“「『(（")
+    closed = sum(text[:k].count(c) for c in "”」』)）")
+    return opened > closed
+
+
+def _quoted_events(sent: Sentence, si: int) -> list[Mention]:
+    out = []
+    lex = lexicon()
+    for m in QUOTED.finditer(sent.norm):
+        body = m.group(1)
+        if lex.event_nouns.longest_suffix(body) and body not in GENERIC:
+            out.append(_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(0) - 1, "quoted-event"))
+    return out
+
+
+def _meeting_verbs(sent: Sentence, si: int, events: list[Mention]) -> list[Mention]:
+    out = []
+    for m in MEETING_VERB.finditer(sent.norm):
+        s, e = sent.start + m.start(1), sent.start + m.end(1)
+        if not any(ev.start <= s < ev.end for ev in events):
+            out.append(_span("Event", sent, si, s, e, "meeting-verb"))
+    return out
+
+
+def _drop_nested(ms: list[Mention]) -> list[Mention]:
+    """The longest reading of overlapping event names wins (the clause grammar over a token walk inside it)."""
+    out: list[Mention] = []
+    for m in sorted(ms, key=lambda m: (-(m.end - m.start), m.start)):
+        if not any(o.start < m.end and m.start < o.end for o in out):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# The main event
+
+
+def is_sub_event(norm: str) -> bool:
+    """An opening ceremony or a forum's sub-forum: a part of the main event, never the main one when there is more."""
+    return bool(SUB_EVENT.match(norm))
+
+
+def main_event(title: str | None, sentences: list[Sentence], events: list[Mention],
+               name_of: dict[int, str]) -> Mention | None:
+    """The event the report is about: named in the headline, held in the lead, not a part of another.
+
+    Each event entity is scored on its first mention: the share of its name that the
+    headline repeats, whether the lead holds it (召开某某会 / 某某会在某地举行), whether it
+    is the first of a 暨 pair or the object of "A举行B" (B, a sitting of A), and how early
+    it comes; ceremony parts (开幕式) and bare 会见 come last.
+    """
+    if not events:
+        return None
+    headline = to_simplified(title or "")
+    lead_sents = sorted({m.sent for m in events})[:2]
+    firsts: dict[str, Mention] = {}
+    for m in sorted(events, key=lambda m: m.start):
+        firsts.setdefault(name_of[id(m)], m)
+    names = list(firsts)
+    mentioned = {n: sum(1 for m in events if name_of[id(m)] == n) for n in names}
+
+    def score(name: str) -> tuple[float, int]:
+        m = firsts[name]
+        norm = _strip_asides(to_simplified(name))
+        s = 0.0
+        if headline:
+            s += 3.0 * _overlap(norm, headline)
+        if m.sent in lead_sents:
+            s += 1.0 if m.sent == lead_sents[0] else 0.5
+            if m.rule in ("held-object", "held-subject"):
+                s += 0.5
+        sent = sentences[m.sent].norm
+        rel = m.start - sentences[m.sent].start
+        if rel > 0 and sent[rel - 1] in JOINERS and any(
+                o.sent == m.sent and o.end == m.start - 1 for o in events):
+            s -= 1.5  # the second of A暨B
+        if m.rule == "meeting-verb":
+            s -= 1.0
+        if is_sub_event(norm) or norm in GENERIC:
+            s -= 2.0
+        s += 0.1 * min(mentioned[name], 5)
+        return s, -m.start
+
+    return firsts[max(names, key=score)]
+
+
+def _overlap(name: str, headline: str) -> float:
+    """The share of the name's character pairs the headline repeats (1.0: the headline names it whole)."""
+    if name in headline:
+        return 1.0
+    pairs = [name[i : i + 2] for i in range(len(name) - 1)]
+    return sum(1 for p in pairs if p in headline) / len(pairs) if pairs else 0.0
+
+
+def refers_to_event(rest: str) -> bool:
+    """The words after a cue refer back to an event without naming it (出席会议, 参加本次活动)."""
+    return bool(EVENT_REFERENCE.match(rest))
+
+
+__all__ = ["aside_aliases", "is_event_name", "is_sub_event", "main_event", "refers_to_event", "sentence_events"]
