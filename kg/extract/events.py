@@ -65,6 +65,15 @@ JOINERS = "暨及和与"
 QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
 # 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
 MEETING_VERB = re.compile(r"(会见|会晤|接见)(了)?")
+# An edition or sitting in a name (第十次, 二届四次, 第51届, 2017年度): a specific happening.
+EDITION = re.compile(r"第[^，,。]{1,6}[届次期]|[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次|\d{4}年度?")
+# A head that names the happening only where a clause holds it or a quoted theme precedes it.
+CLAUSE_HEAD = "活动"
+# “某某周”活动 / “某某”系列活动: a quoted theme and 活动.
+QUOTED_ACTIVITY = re.compile(r"[“「]([^“”「」]{2,30})[”」]([\u4e00-\u9fff]{0,8}?)活动")
+# Words that open a reference back to an event, not its name (该活动, 本次会议, 各类活动).
+REFERENCE_START = ("该", "本次", "此次", "这次", "本届", "此届", "各类", "各项", "相关", "更多", "其他", "有关",
+                   "一系列")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
 SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
@@ -72,10 +81,19 @@ EVENT_REFERENCE = re.compile(r"^(?:了)?(?:本次|此次|这次|该次|当天的
                              r"(?:会议|活动|大会|仪式|典礼|论坛|年会|峰会|会|开幕式|闭幕式|签约仪式|揭牌仪式|座谈会|研讨会|调研|考察)")
 
 
-def is_event_name(norm: str) -> bool:
-    """Whether a phrase ends with an event head and is more than the head's verb (签约 alone is no event)."""
+def is_event_name(norm: str, clause: bool = False) -> bool:
+    """Whether a phrase ends with an event head and is more than the head's verb (签约 alone is no event).
+
+    ``clause``: the phrase is what a clause holds (举办某某活动, 某某活动在某地举行), where the
+    bare head 活动 names the happening too; elsewhere 活动 is mostly a common noun (经济活动).
+    """
+    if norm.startswith(REFERENCE_START):
+        return False  # 该活动, 本届博览会: a reference back, not a name
     head = lexicon().event_nouns.longest_suffix(norm)
-    return bool(head) and norm not in GENERIC and norm not in NOT_EVENT and (len(norm) > len(head) or len(norm) >= 3)
+    if not head and clause and norm.endswith(CLAUSE_HEAD):
+        head = CLAUSE_HEAD
+    return bool(head) and norm not in GENERIC and not any(norm.endswith(w) for w in NOT_EVENT) and (
+        len(norm) > len(head) or len(norm) >= 3)
 
 
 def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Mention]:
@@ -133,7 +151,7 @@ def _clause_events(sent: Sentence, si: int) -> list[Mention]:
     for m in HOLD_VERB.finditer(s):
         rest = s[m.end():]
         stop = min((rest.find(c) for c in "，,。；;：:！？!?、 " if c in rest), default=len(rest))
-        name = _longest_event_prefix(rest[: min(stop, 40)])
+        name = _longest_event_prefix(rest[: min(stop, 40)], clause=True)
         if name:
             cut = _after_modifier(name)  # 举行了隆重的开幕式: 开幕式
             name = name[cut:]
@@ -148,7 +166,7 @@ def _clause_events(sent: Sentence, si: int) -> list[Mention]:
         cut = _after_modifier(s[start : m.start()])  # 由某局主办的某某会: 某某会
         start += cut
         name = s[start : m.start()]
-        if 4 <= len(name) <= 80 and is_event_name(_strip_asides(name)):
+        if 4 <= len(name) <= 80 and is_event_name(_strip_asides(name), clause=True):
             span = _trim(sent, si, _span("Event", sent, si, sent.start + start, sent.start + m.start(), "held-subject"))
             if span is not None:
                 out.append(span)
@@ -164,11 +182,11 @@ def _after_modifier(text: str) -> int:
     return cut
 
 
-def _longest_event_prefix(text: str) -> str | None:
+def _longest_event_prefix(text: str, clause: bool = False) -> str | None:
     """The longest start of the text that is an event name (a head noun ends it, nothing continues the head)."""
     for k in range(len(text), 1, -1):
         name = text[:k]
-        if is_event_name(name) and not (k < len(text) and lexicon().event_nouns.longest_suffix(text[: k + 1])):
+        if is_event_name(name, clause) and not (k < len(text) and lexicon().event_nouns.longest_suffix(text[: k + 1])):
             if NOT_EVENT_AFTER.match(text[k:]) or (k < len(text) and text[k] in "会式礼"):
                 continue
             return name
@@ -212,7 +230,8 @@ def _split_joined(sent: Sentence, si: int, m: Mention) -> list[Mention]:
         if norm[k] not in JOINERS:
             continue
         left, right = norm[:k], norm[k + 1 :]
-        if is_event_name(_strip_asides(left)) and is_event_name(_strip_asides(right)) and not _in_quote(norm, k):
+        if is_event_name(_strip_asides(left), True) and is_event_name(_strip_asides(right), True) \
+                and not _in_quote(norm, k):
             first = _span("Event", sent, si, m.start, m.start + k, m.rule)
             second = _span("Event", sent, si, m.start + k + 1, m.end, m.rule)
             return [first, *_split_joined(sent, si, second)]
@@ -232,6 +251,8 @@ def _quoted_events(sent: Sentence, si: int) -> list[Mention]:
         body = m.group(1)
         if lex.event_nouns.longest_suffix(body) and body not in GENERIC:
             out.append(_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(0) - 1, "quoted-event"))
+    for m in QUOTED_ACTIVITY.finditer(sent.norm):
+        out.append(_span("Event", sent, si, sent.start + m.start(), sent.start + m.end(), "quoted-event"))
     return out
 
 
@@ -296,6 +317,12 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
         if rel > 0 and sent[rel - 1] in JOINERS and any(
                 o.sent == m.sent and o.end == m.start - 1 for o in events):
             s -= 1.5  # the second of A暨B
+        before = sent[:rel]
+        held = re.search(r"(举行|召开)了?$", before)
+        if held and any(o.sent == m.sent and o.end - sentences[m.sent].start == held.start() for o in events):
+            s += 1.5  # 某大会举行第三次全体会议: the sitting is what the report is about
+        if EDITION.search(norm):
+            s += 0.5  # 第十次代表大会 over a bare 党代表大会
         if m.rule == "meeting-verb":
             s -= 1.0
         if is_sub_event(norm) or norm in GENERIC:
