@@ -51,6 +51,10 @@ ORGANIZER = re.compile(r"([^，,。；;由]{2,80}?)(?:共同|联合)?(?:主办|�
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
 MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理事单位|理事长单位|副理事长单位|监事单位|成员)"
                          r"(?:包括|有|为|是|[:：])([^。；;]*)")
+# Right after an alliance: its members listed (某联盟签约单位包括甲、乙 / 某联盟包括甲 / 某联盟牵头单位甲).
+ALLIANCE_MEMBERS = re.compile(r"(?:的)?(?:(?:签约|成员|会员|理事|发起)单位|成员)?(?:包括|有|涵盖|[:：])|(牵头单位)")
+# 代表双方/两家医院/各自单位: each person for their own organisation.
+BOTH_SIDES = re.compile(r"(?:双方|两家[^，,。]{0,4}|各自单位|两校|两单位|两院)")
 # 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
@@ -343,6 +347,16 @@ def member_of(ctx: Ctx) -> list[Relation]:
     s, off = ctx.sent.norm, ctx.sent.start
     orgs = ctx.of("Organization", "Alliance")
     out: list[Relation] = []
+    for a in (o for o in orgs if o.type == "Alliance"):
+        # 某联盟(签约单位)包括甲、乙 / 某联盟牵头单位甲: the members listed right after the alliance
+        tail = ALLIANCE_MEMBERS.match(s, a.end - off)
+        if tail:
+            end = min((k for k in (s.find(c, tail.end()) for c in "。；;") if k >= 0), default=len(s))
+            for o in orgs:
+                if tail.end() <= o.start - off < end and o.type != "Alliance":
+                    out += _rel(ctx, ctx.name(o), "memberOf", ctx.name(a))
+                    if tail.group(1) == "牵头单位":
+                        break
     for m in MEMBER_LIST.finditer(s):
         alliances = [o for o in orgs if o.type == "Alliance" and o.end - off <= m.start()]
         group = ctx.name(alliances[-1]) if alliances else ctx.last_alliance
@@ -370,6 +384,15 @@ def represents(ctx: Ctx) -> list[Relation]:
         # 甲代表… or 甲厅长代表…: the name, perhaps with its title, right before 代表; 他代表…: the last speaker
         who = [p for p in persons if p.end - off == m.start() or (
             p.end - off < m.start() and title_before(s[p.end - off : m.start()]) == s[p.end - off : m.start()])]
+        if BOTH_SIDES.match(s, m.end()):
+            start = max(s.rfind(c, 0, m.start()) for c in "，,。；;") + 1
+            who = [p for p in persons if start <= p.start - off and p.end - off <= m.start()]
+        if who and BOTH_SIDES.match(s, m.end()):
+            # 甲副总经理和乙副院长代表双方签署: each for the organisation of their own post
+            for p in who if len(who) > 1 else []:
+                own = ctx.post_orgs.get(ctx.name(p), [])
+                out += _rel(ctx, ctx.name(p), "represents", own[0] if own else None)
+            continue
         if who:
             person = ctx.name(who[-1])
         elif s[max(0, m.start() - 1) : m.start()] in ("他", "她") and ctx.prev_speaker:
@@ -451,7 +474,8 @@ def held_at(ctx: Ctx) -> list[Relation]:
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
         subj = [e for e in evs if e.end - off <= m.start()]
         target = ctx.name(subj[0]) if subj else ctx.main_event
-        for pl in places[:1]:
+        # 在安徽绩溪县召开 / 在古都西安举行: the last place named is where (a province before it is optional)
+        for pl in places[-1:]:
             out += _rel(ctx, target, "heldAt", ctx.name(pl))
     return out
 
