@@ -59,6 +59,8 @@ CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:�
                          r"(?:上午|下午|晚上|晚)?")
 # (简称“X”) / (以下简称“X”) / (下称X): an aside giving the short form of what precedes it.
 ASIDE = re.compile(r"[(（](?:以下)?(?:简称|下称)[：:]?[“\"「]?([^“”\"「」()（）]{1,15})[”\"」]?[)）]")
+# Heads that are verbs of the happening: before 和/及 they share the head that follows (签约和开工活动).
+VERB_HEADS = frozenset("签约 揭牌 授牌 考察 调研 开工 奠基 签字 启动".split())
 # Two events printed together: 某某会暨某某仪式, 某某仪式及某某签约仪式, 某某会和某某活动.
 JOINERS = "暨及和与"
 # 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
@@ -230,6 +232,8 @@ def _split_joined(sent: Sentence, si: int, m: Mention) -> list[Mention]:
         if norm[k] not in JOINERS:
             continue
         left, right = norm[:k], norm[k + 1 :]
+        if norm[k] != "暨" and lexicon().event_nouns.longest_suffix(left) in VERB_HEADS:
+            continue  # 集中签约和某某开工活动: one happening with a shared head
         if is_event_name(_strip_asides(left), True) and is_event_name(_strip_asides(right), True) \
                 and not _in_quote(norm, k):
             first = _span("Event", sent, si, m.start, m.start + k, m.rule)

@@ -55,6 +55,8 @@ MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理�
 ALLIANCE_MEMBERS = re.compile(r"(?:的)?(?:(?:签约|成员|会员|理事|发起)单位|成员)?(?:包括|有|涵盖|[:：])|(牵头单位)")
 # 代表双方/两家医院/各自单位: each person for their own organisation.
 BOTH_SIDES = re.compile(r"(?:双方|两家[^，,。]{0,4}|各自单位|两校|两单位|两院)")
+# 与会官员/代表/嘉宾: people described as attending, after the cue word.
+PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|专家|同志|者|企业|单位|学员|师生)")
 # 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
@@ -189,10 +191,15 @@ def attended(ctx: Ctx) -> list[Relation]:
     s, off = ctx.sent.norm, ctx.sent.start
     persons = ctx.of("Person")
     out: list[Relation] = []
+    # 甲主持会议，乙、丙出席: those named after another role's cue took that role, not this one
+    others = [q + len(c) for pred in ("hosted", "spokeAt") for q, c in _cue_positions(s, pred)]
     for pos, cue in _cue_positions(s, "attended"):
+        if cue == "与会" and PARTICIPANT_NOUN.match(s, pos + len(cue)):
+            continue  # 与会官员, 与会代表: a description of people, not a cue for the names before it
         ev = _event_after(ctx, pos + len(cue))
+        since = max((q for q in others if q <= pos), default=0)
         for p in persons:
-            if p.end - off <= pos:
+            if since <= p.start - off and p.end - off <= pos:
                 out += _rel(ctx, ctx.name(p), "attended", ev)
     for m in ATTENDEES_AFTER.finditer(s):
         ev = _event_before(ctx, m.start())
