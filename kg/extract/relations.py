@@ -30,6 +30,10 @@ VAGUE_DATE = ("近日", "日前", "近期", "前不久", "最近")
 # 昨日/昨天/今日/今天/前天 at the head of a report: a day counted from the publication date (F5).
 RELATIVE_DAY = re.compile(r"(前天|昨天|昨日|今天|今日)")
 RELATIVE_OFFSET = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
+# A day alone opening the report (11日上午,…): a day of the publication month.
+DAY_ONLY = re.compile(r"^\s*(\d{1,2})[日号](?:上午|下午|晚上|晚|早上|中午)?[，,]")
+# A year the article prints (2025年), standing in for a missing publication date.
+PRINTED_YEAR = re.compile(r"((?:19|20)\d{2})年")
 # A dateline (某地5月9日电 / 5月9日讯) followed by a day alone (8日,…): that day of the dateline's month.
 DATELINE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:电|讯)[）)]?\s*[（(]?[^，,。]{0,20}?[）)]?\s*"
                       r"(\d{1,2})日")
@@ -566,10 +570,22 @@ def held_on(sentences: list[Sentence], main_event_sent: int | None,
     """
     if main_event_sent is None:
         return None
+    given = published
     for si in dict.fromkeys((main_event_sent, 0)):
         if si >= len(sentences):
             continue
         text = sentences[si].norm
+        published = given or _year_before(sentences, si)
+        day = DAY_ONLY.match(text)
+        if day and published and len(published) >= 10:
+            # 11日上午,… in a report published that month: the day of the publication month (or the one before)
+            d = int(day.group(1))
+            y, mo = int(published[:4]), int(published[5:7])
+            if d > int(published[8:10]):
+                y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+            found = iso_date(y, mo, d)
+            if found:
+                return found, si
         line = DATELINE.search(text)
         if line:
             year = line.group(1) or (published[:4] if published else None)
@@ -587,6 +603,15 @@ def held_on(sentences: list[Sentence], main_event_sent: int | None,
             found = _shift(published[:10], RELATIVE_OFFSET[rel.group(1)])
             if found:
                 return found, si
+    return None
+
+
+def _year_before(sentences: list[Sentence], si: int) -> str | None:
+    """No publication date: the last year printed before the date (2021年元旦后的首周…1月8日) stands in for it."""
+    for st in reversed(sentences[: si + 1]):
+        years = PRINTED_YEAR.findall(st.norm)
+        if years:
+            return f"{years[-1]}-12-31"
     return None
 
 
