@@ -41,6 +41,7 @@ NOT_EVENT = frozenset("环节 季节 细节 关节 章节 情节 春节 节日 �
 # with a term alone (第一届理事会) it is the board, not a meeting.
 MEETING_BODIES = frozenset("理事会 董事会 监事会 常委会 理监事会 执委会 委员会 会员大会 代表大会".split())
 MEETING_ORDINAL = re.compile(r"^(首次|第.+次|.+次)$")
+SITTING = re.compile(r"(首次|[第一二三四五六七八九十\d]+次)$")
 # What follows a head noun when the phrase names a group, a room or a document, not a happening:
 # 考察组, 调研团, 会议室, 理事会成员, 理事会工作报告, 论坛秘书处.
 NOT_EVENT_AFTER = re.compile(r"^(组|团|队|室|厅|成员|工作报告|报告|秘书处|办公室|精神|纪要|期间|代表|单位|工作[^会]"
@@ -52,7 +53,8 @@ HOLD_VERB = re.compile(r"(举行|召开|举办|开展|组织召开|联合举办)
 # The clause's subject held somewhere: 某某会(暨某某仪式)在某地/于某处(隆重)举行/召开/开幕.
 HELD_SUBJECT = re.compile(r"(?:在|于)[^，,。；;！？]{1,30}?(?:隆重|顺利|正式|胜利)?"
                           r"(?:举行|召开|举办|开幕|拉开帷幕|拉开序幕|启动)"
-                          r"|(?:隆重|顺利|正式|胜利)?(?:举行|召开|开幕|拉开帷幕|拉开序幕)(?=[。，,；;]|$)")
+                          r"|(?:隆重|顺利|正式|胜利)?(?:举行|召开|开幕|拉开帷幕|拉开序幕)(?=[。，,；;]|$)"
+                          r"|(?:举行|召开)了?(?=第[一二三四五六七八九十\d]+次|首次)")  # 某大会举行第三次全体会议
 # What may open a clause before its subject: a date, a time of day, a vague time word.
 CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:至\d{1,2}[日号])?"
                          r"(?:上午|下午|晚上|晚|早上|中午)?(?:\d{1,2}[:：]\d{2})?(?:日前|近日|昨日|昨天|今日|今天)?"
@@ -94,6 +96,10 @@ def is_event_name(norm: str, clause: bool = False) -> bool:
     head = lexicon().event_nouns.longest_suffix(norm)
     if not head and clause and norm.endswith(CLAUSE_HEAD):
         head = CLAUSE_HEAD
+    if not head:  # 二届四次理事会, 首次常委会: a board's numbered sitting is a meeting
+        body = next((b for b in MEETING_BODIES if norm.endswith(b)), None)
+        if body and SITTING.search(norm[: -len(body)]):
+            head = body
     return bool(head) and norm not in GENERIC and not any(norm.endswith(w) for w in NOT_EVENT) and (
         len(norm) > len(head) or len(norm) >= 3)
 
