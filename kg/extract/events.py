@@ -68,7 +68,7 @@ JOINERS = "暨及和与"
 # 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
 QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
 # 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
-MEETING_VERB = re.compile(r"(会见|会晤|接见)(了)?")
+MEETING_VERB = re.compile(r"(会见|会晤|接见|拜会|会面)(了)?")
 # An edition or sitting in a name (第十次, 二届四次, 第51届, 2017年度): a specific happening.
 EDITION = re.compile(r"第[^，,。]{1,6}[届次期]|[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次|\d{4}年度?")
 # A head that names the happening only where a clause holds it or a quoted theme precedes it.
@@ -78,6 +78,10 @@ QUOTED_ACTIVITY = re.compile(r"[“「]([^“”「」]{2,30})[”」]([\u4e00-\
 # Words that open a reference back to an event, not its name (该活动, 本次会议, 各类活动).
 REFERENCE_START = ("该", "本次", "此次", "这次", "本届", "此届", "各类", "各项", "相关", "更多", "其他", "有关",
                    "一系列")
+# A visit named by what the visitors do where they go (一行莅临某公司参观交流, 来我院参访交流, 赴某地考察调研):
+# the happening is the activity (A3: events with no standard head noun).
+VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、]{1,20}?(?:进行|开展)?"
+                   r"(参观交流|参访交流|考察调研|调研考察|参观考察|考察交流|调研指导|检查指导|视察指导|座谈交流|专题调研)")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
 SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
@@ -112,8 +116,13 @@ def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Menti
              if not any(w.start <= m.start < w.end for w in works)
              and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in orgs)]
     found = [part for m in found for part in _split_joined(sent, si, m)]
-    events = _drop_nested(_quoted_events(sent, si) + found)
+    events = _drop_nested(_quoted_events(sent, si) + found + _visits(sent, si))
     return events + _meeting_verbs(sent, si, events)
+
+
+def _visits(sent: Sentence, si: int) -> list[Mention]:
+    return [_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(1), "visit")
+            for m in VISIT.finditer(sent.norm)]
 
 
 def _noun_events(sent: Sentence, si: int) -> list[Mention]:
