@@ -46,6 +46,7 @@ CLAUSE_END = "，,；;：:"
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
 # Bare words that refer back to an entity of the article.
 # What may stand before a clause's subject (a date) and between it and its cue (在某地, 共同, 成功).
+CLAUSE_DATE = re.compile(r"\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*")
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(于(\d{4}年)?(\d{1,2}月)?\d{1,2}[日号](上午|下午|晚上)?)?(在[^，,。]{0,20})?"
                      r"(共同|联合|成功|隆重|正式|首次|再次|于|组织)*$")
@@ -293,9 +294,23 @@ def organized(ctx: Ctx) -> list[Relation]:
                 out += _rel(ctx, ctx.name(o), "organized", ev)
     for pos, _cue in _cue_positions(s, "organized"):
         # only the organisations that open the clause and stand right before the cue
-        for o in _clause_subjects(s, off, pos, orgs):
+        subjects = _clause_subjects(s, off, pos, orgs)
+        for o in subjects:
             out += _rel(ctx, ctx.name(o), "organized", _event_after(ctx, pos))
+        if not subjects:  # 学院在某厅召开…: the bare class word stands for the article's own body
+            out += _rel(ctx, _clause_class_word(ctx, pos), "organized", _event_after(ctx, pos))
     return out
+
+
+def _clause_class_word(ctx: Ctx, pos: int) -> str | None:
+    """The organisation a class word opening the cue's clause stands for (学校/学院/公司 …在…召开)."""
+    s = ctx.sent.norm
+    start = max(s.rfind(c, 0, pos) for c in "，,；;:：") + 1
+    at = start + CLAUSE_DATE.match(s, start).end() - start
+    word = _class_word(s[at:pos])
+    if word is None or not CUE_GAP.match(s[at + len(word) : pos]):
+        return None
+    return resolve_class_word(word, [], ctx.orgs, ctx.last_alliance)
 
 
 def presented(ctx: Ctx) -> list[Relation]:
