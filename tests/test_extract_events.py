@@ -152,3 +152,23 @@ def test_held_on_reads_a_day_alone_and_a_year_printed_before() -> None:
     assert held_on(sentences, 0, "2025-06-11") == ("2025-06-11", 0)
     sentences = [repair(s) for s in analyse("2024年新年首周，各地人事调整不断。1月8日上午，青岚市人大常委会会议召开。")]
     assert held_on(sentences, 1, None) == ("2024-01-08", 1)
+
+
+def test_what_is_held_during_the_main_event_is_part_of_it() -> None:
+    g = extract("5月9日，星河商会第五届会员大会在北岭召开。会上还举行了星河商会助学基金揭牌仪式。", id="t",
+                published="2025-05-10")
+    assert ("星河商会助学基金揭牌仪式", "partOf", "星河商会第五届会员大会") in _rels(g)
+
+
+def test_a_founding_held_somewhere_and_yesterday_from_the_publication_date() -> None:
+    g = extract("昨日，星河联合会在东湖成立，冉启明出席成立大会。", id="t", published="2025-05-10",
+                title="热烈祝贺星河联合会成立")
+    rels = _rels(g)
+    assert ("成立大会", "heldAt", "东湖") in rels
+    assert ("成立大会", "heldOn", "2025-05-09") in rels
+    assert ("冉启明", "attended", "成立大会") in rels
+
+
+def test_a_visit_is_named_by_what_the_visitors_do() -> None:
+    g = extract("7月1日，海川集团董事长冉启明一行莅临青岚职业学院参观交流。", id="t", published="2025-07-02")
+    assert ("冉启明", "attended", "参观交流") in _rels(g)
