@@ -50,7 +50,8 @@ CLAUSE_DATE = re.compile(r"\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(于(\d{4}年)?(\d{1,2}月)?\d{1,2}[日号](上午|下午|晚上)?)?(在[^，,。]{0,20})?"
                      r"(共同|联合|成功|隆重|正式|首次|再次|于|组织)*$")
-ATTENDEES_AFTER = re.compile(r"(?:出席|参加|参会|与会|到会)[^，,。；;]{0,10}的(?:嘉宾|领导|人员)?(?:还)?(?:有|包括)")
+# 出席活动的还有甲 / 参加本次活动的企业界代表有：甲；乙: the attendees are named after the cue.
+ATTENDEES_AFTER = re.compile(r"(?:出席|参加|参会|与会|到会)[^，,。；;]{0,10}的[^，,。；;的]{0,8}?(?:还)?(?:有|包括)")
 # 由甲、乙主办/承办: the organisers listed between 由 and the cue
 ORGANIZER = re.compile(r"([^，,。；;由]{2,80}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
@@ -152,8 +153,9 @@ def _event_after(ctx: Ctx, pos: int) -> str | None:
     after = [m for m in evs if m.start - off >= pos]
     if after:
         return ctx.name(after[0])
-    if evs:
-        return ctx.name(evs[-1])
+    if evs:  # 甲会暨乙宴会在某地举行，甲、乙出席: the main event when the sentence names it, else the nearest
+        names = [ctx.name(m) for m in evs]
+        return ctx.main_event if ctx.main_event in names else names[-1]
     return ctx.main_event
 
 
