@@ -53,7 +53,7 @@ HOLD_VERB = re.compile(r"(举行|召开|举办|开展|组织召开|联合举办)
 # The clause's subject held somewhere: 某某会(暨某某仪式)在某地/于某处(隆重)举行/召开/开幕.
 HELD_SUBJECT = re.compile(r"(?:在|于)[^，,。；;！？]{1,30}?(?:隆重|顺利|正式|胜利)?"
                           r"(?:举行|召开|举办|开幕|拉开帷幕|拉开序幕|启动)"
-                          r"|(?:隆重|顺利|正式|胜利)?(?:举行|召开|开幕|拉开帷幕|拉开序幕)(?=[。，,；;]|$)"
+                          r"|(?:隆重|顺利|正式|胜利|圆满)?(?:举行|召开|开幕|闭幕|拉开帷幕|拉开序幕)(?=[。，,；;]|$)"
                           r"|(?:举行|召开)了?(?=第[一二三四五六七八九十\d]+次|首次)")  # 某大会举行第三次全体会议
 # What may open a clause before its subject: a date, a time of day, a vague time word.
 CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:至\d{1,2}[日号])?"
@@ -82,6 +82,8 @@ REFERENCE_START = ("该", "本次", "此次", "这次", "本届", "此届", "各
 # the happening is the activity (A3: events with no standard head noun).
 VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、]{1,20}?(?:进行|开展)?"
                    r"(参观交流|参访交流|考察调研|调研考察|参观考察|考察交流|调研指导|检查指导|视察指导|座谈交流|专题调研)")
+# Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
+FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
 SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
@@ -324,14 +326,15 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
     def score(name: str) -> tuple[float, int]:
         m = firsts[name]
         norm = _strip_asides(to_simplified(name))
+        sent = sentences[m.sent].norm
         s = 0.0
         if headline:
             s += 3.0 * _overlap(norm, headline)
         if m.sent in lead_sents:
             s += 1.0 if m.sent == lead_sents[0] else 0.5
-            if m.rule in ("held-object", "held-subject"):
+            before = sent[: m.start - sentences[m.sent].start]
+            if m.rule in ("held-object", "held-subject") and not FUTURE.search(before):
                 s += 0.5
-        sent = sentences[m.sent].norm
         rel = m.start - sentences[m.sent].start
         if rel > 0 and sent[rel - 1] in JOINERS and any(
                 o.sent == m.sent and o.end == m.start - 1 for o in events):

@@ -40,7 +40,7 @@ DATELINE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:电|讯)[）)]
 # "X表示/指出" speaks only when X stands right before the cue (X在致辞中表示 too).
 SAY_CUES = ("表示", "指出", "强调", "介绍", "汇报", "解读", "宣读", "作总结")
 # 甲作了某某工作报告 / 甲作专题报告: a report delivered is a speech
-REPORT = re.compile(r"作了?(?:《[^》]*》|[^，,。；;《]){0,40}?报告")
+REPORT = re.compile(r"[作做]了?(?:《[^》]*》|[^，,。；;《]){0,40}?报告|报告了")
 CLAUSE_END = "，,；;：:"
 # A pronoun opening a sentence continues the previous sentence's speaker.
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
