@@ -63,6 +63,10 @@ ALLIANCE_MEMBERS = re.compile(r"(?:的)?(?:(?:签约|成员|会员|理事|发起
 BOTH_SIDES = re.compile(r"(?:双方|两家[^，,。]{0,4}|各自单位|两校|两单位|两院)")
 # 与会官员/代表/嘉宾: people described as attending, after the cue word.
 PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|专家|同志|者|企业|单位|学员|师生)")
+# 学习/贯彻/传达…(重要)讲话: a speech studied or relayed, given elsewhere.
+QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
+# Documents that are signed, passed or studied: 《…协议》《…法》《…条例》《…的决定》.
+DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规定|办法|意见|通知|纲要|章程)$")
 # 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
@@ -265,7 +269,8 @@ def spoke_at(ctx: Ctx) -> list[Relation]:
                 subj = [p for p in persons if p.end - off <= s.index("分别")]
             for p in subj:
                 out += _rel(ctx, ctx.name(p), "spokeAt", stage or _event_before(ctx, pos))
-        else:
+        elif not QUOTED_SPEECH.search(s[max(0, pos - 12) : pos]) and not s.startswith("精神", pos + len(cue)):
+            # (学习贯彻某某重要讲话精神 is a speech studied, not given here: F6)
             for p in persons:
                 if p.end - off <= pos:
                     out += _rel(ctx, ctx.name(p), "spokeAt", _event_after(ctx, pos + len(cue)))
@@ -322,7 +327,10 @@ def presented(ctx: Ctx) -> list[Relation]:
     """作《A》报告; 甲、乙分别作《A》《B》报告 pairs in order."""
     s = ctx.sent.norm
     persons = ctx.of("Person")
-    works = ctx.of("Work")
+    # an agreement, a law or a decision in 《》 is signed, studied or passed, not presented (F6),
+    # unless it is launched or explained (发布/解读/宣讲)
+    launched = re.search(r"(发布|宣讲|解读)", s)
+    works = [w for w in ctx.of("Work") if launched or not DOCUMENT.search(w.norm)]
     out: list[Relation] = []
     if works and re.search(r"(作|做|发布|宣讲|解读)", s):
         speakers = [p for p in persons if p.start < works[0].start]
@@ -344,7 +352,8 @@ def awarded(ctx: Ctx) -> list[Relation]:
     for m in re.finditer(r"[为向给](.{2,40}?)(授牌|颁发|颁奖|授予)", s):
         giver = sorted((x for x in persons if x.end - off <= m.start()), key=lambda x: x.start) or \
             sorted((x for x in orgs if x.end - off <= m.start()), key=lambda x: x.start)
-        rec = [o for o in orgs if m.start(1) <= o.start - off < m.end(1)]
+        # 为某所所长甲颁发聘书: an organisation named for its post holder is not the recipient (F6)
+        rec = [o for o in orgs if m.start(1) <= o.start - off < m.end(1) and not _holds_post(ctx, o)]
         if giver and rec:
             out += _rel(ctx, ctx.name(giver[0]), "awarded", ctx.name(rec[0]))
     return out
