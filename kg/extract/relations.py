@@ -76,6 +76,9 @@ LIST_JOINER = re.compile(r"(、|和|及|与|以及|，|,)(?=\S)")
 # 会上还举行了… / 会议首先举行… / 期间还召开了…: what is held during the main event is a part of it (F4).
 SIDE_HELD = re.compile(r"(?:会上|会议|大会|期间|活动中|仪式上|调研组|考察组)[^，,。；;]{0,6}?(?:还|同时|首先|随后|并)"
                        r"(?:举行|召开)了?$")
+# The opening or closing of an event, a numbered plenary sitting, a sub-forum: parts of the main event.
+SUB_PART = re.compile(r"(开幕式|闭幕式|开幕仪式|闭幕仪式|开班仪式|开幕大会|分论坛"
+                      r"|第[一二三四五六七八九十\d]+次全体会议)$")
 # 某大会举行第三次全体会议: a larger meeting holding a sitting (the object partOf the subject).
 HOLDS = re.compile(r"(?:举行|召开)了?")
 # 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
@@ -499,8 +502,8 @@ def part_of(ctx: Ctx) -> list[Relation]:
             b = next((e for e in evs if e.start - off == held.end()), None)
             if b is not None:
                 out += _rel(ctx, ctx.name(b), "partOf", ctx.name(a))
-    for e in evs:  # 会上还举行了某某揭牌仪式 / 会议首先举行第一次全体会议: a part of the main event
-        if SIDE_HELD.search(s[: e.start - off]) and ctx.name(e) != ctx.main_event:
+    for e in evs:  # 会上还举行了某某揭牌仪式 / 会议首先举行第一次全体会议 / 某某开幕式: a part of the main event
+        if (SIDE_HELD.search(s[: e.start - off]) or SUB_PART.search(e.norm)) and ctx.name(e) != ctx.main_event:
             out += _rel(ctx, ctx.name(e), "partOf", ctx.main_event)
     stage = _stage_event(ctx)
     if stage and ctx.main_event:
