@@ -79,6 +79,8 @@ SIDE_HELD = re.compile(r"(?:会上|会议|大会|期间|活动中|仪式上|调�
 # The opening or closing of an event, a numbered plenary sitting, a sub-forum: parts of the main event.
 SUB_PART = re.compile(r"(开幕式|闭幕式|开幕仪式|闭幕仪式|开班仪式|开幕大会|分论坛"
                       r"|第[一二三四五六七八九十\d]+次全体会议)$")
+# A region's name (某市, 某县, 某区, 某省): the one kind of place that convenes meetings.
+REGION = re.compile(r"[省市县区州盟旗]$")
 # 某大会举行第三次全体会议: a larger meeting holding a sitting (the object partOf the subject).
 HOLDS = re.compile(r"(?:举行|召开)了?")
 # 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
@@ -307,7 +309,8 @@ def organized(ctx: Ctx) -> list[Relation]:
                 out += _rel(ctx, ctx.name(o), "organized", ev)
     for pos, _cue in _cue_positions(s, "organized"):
         # only the organisations that open the clause and stand right before the cue
-        subjects = _clause_subjects(s, off, pos, orgs)
+        # 某市召开全市领导干部大会: a region opening the clause convenes as its government
+        subjects = _clause_subjects(s, off, pos, orgs + [p for p in ctx.of("Place") if REGION.search(p.norm)])
         for o in subjects:
             out += _rel(ctx, ctx.name(o), "organized", _event_after(ctx, pos))
         if not subjects:  # 学院在某厅召开…: the bare class word stands for the article's own body
