@@ -343,6 +343,9 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
         held = re.search(r"(举行|召开)了?$", before)
         if held and any(o.sent == m.sent and o.end - sentences[m.sent].start == held.start() for o in events):
             s += 1.5  # 某大会举行第三次全体会议: the sitting is what the report is about
+        after = sent[m.end - sentences[m.sent].start :]
+        if after.startswith("的") and re.search(r"(出席|参加|赴|前来|来华|参会)[^，,。]{0,4}$", sent[:rel]):
+            s -= 1.5  # 会见出席某论坛的代表团: the forum describes the guests; the report is the meeting
         if EDITION.search(norm):
             s += 0.5  # 第十次代表大会 over a bare 党代表大会
         if m.rule == "meeting-verb":
