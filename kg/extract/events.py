@@ -80,8 +80,10 @@ REFERENCE_START = ("该", "本次", "此次", "这次", "本届", "此届", "各
                    "一系列")
 # A visit named by what the visitors do where they go (一行莅临某公司参观交流, 来我院参访交流, 赴某地考察调研):
 # the happening is the activity (A3: events with no standard head noun).
-VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、]{1,20}?(?:进行|开展)?"
-                   r"(参观交流|参访交流|考察调研|调研考察|参观考察|考察交流|调研指导|检查指导|视察指导|座谈交流|专题调研)")
+VISIT_HEAD = r"(?:参观交流|参访交流|考察调研|调研考察|参观考察|考察交流|调研指导|检查指导|视察指导|座谈交流|专题调研)"
+VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、“”]{1,20}?"
+                   r"(?:(?:进行|开展)((?:“[^“”]{1,24}”)?[\u4e00-\u9fff]{0,8}?" + VISIT_HEAD + r")"
+                   r"|(" + VISIT_HEAD + r"))")
 # Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
 FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
@@ -123,8 +125,11 @@ def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Menti
 
 
 def _visits(sent: Sentence, si: int) -> list[Mention]:
-    return [_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(1), "visit")
-            for m in VISIT.finditer(sent.norm)]
+    out = []
+    for m in VISIT.finditer(sent.norm):
+        g = 1 if m.group(1) else 2
+        out.append(_span("Event", sent, si, sent.start + m.start(g), sent.start + m.end(g), "visit"))
+    return out
 
 
 def _noun_events(sent: Sentence, si: int) -> list[Mention]:
