@@ -172,3 +172,18 @@ def test_a_founding_held_somewhere_and_yesterday_from_the_publication_date() -> 
 def test_a_visit_is_named_by_what_the_visitors_do() -> None:
     g = extract("7月1日，海川集团董事长冉启明一行莅临青岚职业学院参观交流。", id="t", published="2025-07-02")
     assert ("冉启明", "attended", "参观交流") in _rels(g)
+
+
+def test_works_interleaved_with_their_speakers_pair_up() -> None:
+    g = extract("会议审议通过了会长冉启明作的《星河商会工作报告》、监事柏晓川作的《星河商会财务报告》。", id="t")
+    rels = _rels(g)
+    assert ("冉启明", "presented", "星河商会工作报告") in rels
+    assert ("柏晓川", "presented", "星河商会财务报告") in rels
+    assert ("冉启明", "presented", "星河商会财务报告") not in rels
+
+
+def test_a_speech_studied_and_an_agreement_signed_are_not_given_here() -> None:
+    g = extract("会议传达学习了柏晓川同志重要讲话精神。冉启明代表海川集团签署《战略合作框架协议》。", id="t",
+                title="海川集团召开推进会")
+    rels = _rels(g)
+    assert not any(p in ("spokeAt", "presented") for _, p, _ in rels)

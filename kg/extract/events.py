@@ -61,6 +61,8 @@ CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:�
                          r"(?:上午|下午|晚上|晚)?")
 # (简称“X”) / (以下简称“X”) / (下称X): an aside giving the short form of what precedes it.
 ASIDE = re.compile(r"[(（](?:以下)?(?:简称|下称)[：:]?[“\"「]?([^“”\"「」()（）]{1,15})[”\"」]?[)）]")
+# Heads so general that a verb before them makes a verb phrase, not a name (监督会议, 筹备大会).
+BARE_HEADS = frozenset("会议 大会 活动 仪式 典礼 论坛 会".split())
 # Heads that are verbs of the happening: before 和/及 they share the head that follows (签约和开工活动).
 VERB_HEADS = frozenset("签约 揭牌 授牌 考察 调研 开工 奠基 签字 启动".split())
 # Two events printed together: 某某会暨某某仪式, 某某仪式及某某签约仪式, 某某会和某某活动.
@@ -159,6 +161,8 @@ def _noun_events(sent: Sentence, si: int) -> list[Mention]:
             phrase = phrase[1:]
         if not phrase:
             continue
+        if len(phrase) == 2 and phrase[0].tag in ("v", "vd") and phrase[1].norm in BARE_HEADS:
+            continue  # 监督会议, 主持会议: a verb and its object
         norm = "".join(x.norm for x in phrase)
         if len(norm) <= len(head) and len(norm) < 3:
             continue

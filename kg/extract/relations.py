@@ -340,6 +340,13 @@ def presented(ctx: Ctx) -> list[Relation]:
     out: list[Relation] = []
     if works and re.search(r"(作|做|发布|宣讲|解读)", s):
         speakers = [p for p in persons if p.start < works[0].start]
+        if len(works) > 1 and any(works[0].end <= p.start < works[-1].start for p in persons):
+            # 甲作的《A》、乙作的《B》: each work is the nearest speaker's before it
+            for w in works:
+                before = [p for p in persons if p.end <= w.start]
+                if before:
+                    out += _rel(ctx, ctx.name(before[-1]), "presented", ctx.name(w))
+            return out
         if "分别" in s and len(speakers) == len(works):
             for p, w in zip(speakers, works, strict=True):
                 out += _rel(ctx, ctx.name(p), "presented", ctx.name(w))
