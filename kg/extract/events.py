@@ -298,7 +298,8 @@ def _meeting_verbs(sent: Sentence, si: int, events: list[Mention]) -> list[Menti
 def _drop_nested(ms: list[Mention]) -> list[Mention]:
     """The longest reading of overlapping event names wins (the clause grammar over a token walk inside it)."""
     out: list[Mention] = []
-    for m in sorted(ms, key=lambda m: (-(m.end - m.start), m.start)):
+    clause_first = {"held-subject": 0, "held-object": 0}
+    for m in sorted(ms, key=lambda m: (-(m.end - m.start), m.start, clause_first.get(m.rule, 1))):
         if not any(o.start < m.end and m.start < o.end for o in out):
             out.append(m)
     return sorted(out, key=lambda m: m.start)
@@ -344,6 +345,8 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
             before = sent[: m.start - sentences[m.sent].start]
             if m.rule in ("held-object", "held-subject") and not FUTURE.search(before):
                 s += 0.5
+            if FUTURE.search(before):
+                s -= 1.0  # 各县将陆续召开党代表大会: other happenings than the one reported
         rel = m.start - sentences[m.sent].start
         if rel > 0 and sent[rel - 1] in JOINERS and any(
                 o.sent == m.sent and o.end == m.start - 1 for o in events):

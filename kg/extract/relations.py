@@ -40,7 +40,7 @@ DATELINE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:电|讯)[）)]
 # "X表示/指出" speaks only when X stands right before the cue (X在致辞中表示 too).
 SAY_CUES = ("表示", "指出", "强调", "介绍", "汇报", "解读", "宣读", "作总结")
 # 甲作了某某工作报告 / 甲作专题报告: a report delivered is a speech
-REPORT = re.compile(r"[作做]了?(?:《[^》]*》|[^，,。；;《]){0,40}?报告|报告了")
+REPORT = re.compile(r"[作做]了?(?:《[^》]*》|[^，,。；;《]){0,40}?报告|报告了|[作做]了?的?《[^》]+》")
 CLAUSE_END = "，,；;：:"
 # A pronoun opening a sentence continues the previous sentence's speaker.
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
@@ -269,7 +269,9 @@ def spoke_at(ctx: Ctx) -> list[Relation]:
         if cue in SAY_CUES or cue == "作报告":
             # 甲表示 / 甲书记在致辞中指出 / 甲对某某表示欢迎: the clause's first name speaks
             start = max(s.rfind(c, 0, pos) for c in CLAUSE_END) + 1
-            subj = [p for p in persons if start <= p.start - off and p.end - off <= pos][:1]
+            subj = [p for p in persons if start <= p.start - off and p.end - off <= pos]
+            # 甲表示: the clause's first name; 甲作的《A》、乙作的《B》: the nearest one before each report
+            subj = subj[-1:] if cue == "作报告" else subj[:1]
             if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别
                 subj = [p for p in persons if p.end - off <= s.index("分别")]
             for p in subj:
