@@ -531,7 +531,9 @@ def held_at(ctx: Ctx) -> list[Relation]:
     for m in HELD_AT.finditer(s):
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
         subj = [e for e in evs if e.end - off <= m.start()]
-        target = ctx.name(subj[0]) if subj else ctx.main_event
+        # 在某地召开某某会: the event the verb holds; 某某会在某地举行: the clause's subject
+        held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)), None)
+        target = ctx.name(held) if held else ctx.name(subj[0]) if subj else ctx.main_event
         # 在安徽绩溪县召开 / 在古都西安举行: the last place named is where (a province before it is optional)
         for pl in places[-1:]:
             out += _rel(ctx, target, "heldAt", ctx.name(pl))
