@@ -187,3 +187,17 @@ def test_a_speech_studied_and_an_agreement_signed_are_not_given_here() -> None:
                 title="海川集团召开推进会")
     rels = _rels(g)
     assert not any(p in ("spokeAt", "presented") for _, p, _ in rels)
+
+
+def test_a_pronoun_represents_a_long_list_for_the_last_speaker() -> None:
+    g = extract("青岚市市长柏晓川出席青岚职业教育研讨会并致辞。他代表青岚市委、市政府、市政协以及云溪高新区党工委"
+                "向大会表示祝贺。", id="t")
+    rels = _rels(g)
+    assert {("柏晓川", "represents", o) for o in ("青岚市委", "市政协", "云溪高新区党工委")} <= rels
+
+
+def test_an_alliance_convening_on_a_date_organised_the_meeting() -> None:
+    g = extract("青岚智能制造职业教育联盟于5月9日在北岭召开第二届理事会第三次会议。", id="t", published="2025-05-10")
+    rels = _rels(g)
+    assert ("青岚智能制造职业教育联盟", "organized", "第二届理事会第三次会议") in rels
+    assert ("第二届理事会第三次会议", "heldAt", "北岭") in rels

@@ -471,10 +471,12 @@ def _listed_orgs(ctx: Ctx, pos: int, person: str | None) -> list[str]:
             pos = target.end - off
         else:
             word = _class_word(s[pos:])
-            ref = _bare_reference(ctx, s[pos:], person) if person else None
-            if word is None or ref is None:
+            if word is None:
                 break
-            found.append(ref)
+            # a bare 市政府/学校: the speaker's own, else the article's only one; unresolved, the list goes on
+            ref = _bare_reference(ctx, s[pos:], person) if person else None
+            if ref is not None:
+                found.append(ref)
             pos += len(word)
         joiner = LIST_JOINER.match(s, pos)
         if joiner:
@@ -548,7 +550,11 @@ FAMILIES = (attended, spoke_at, hosted, organized, presented, awarded, founded, 
 def _next_speaker(ctx: Ctx) -> str | None:
     """Who a 他/她 opening the next sentence is: a name opening this one, else this sentence's 他 again."""
     off = ctx.sent.start
-    named = [p for p in ctx.of("Person") if p.start - off <= 2]
+    s = ctx.sent.norm
+    # the sentence's subject: a name opening it, perhaps after its title chain (青岚市市长甲出席…)
+    first_clause = min((k for k in (s.find(c) for c in "，,；;") if k >= 0), default=len(s))
+    named = [p for p in ctx.of("Person") if p.start - off <= 2 or (
+        p.end - off <= first_clause and title_before(s[: p.start - off]) is not None)]
     if named:
         return ctx.name(named[0])
     if PRONOUN.match(ctx.sent.norm):
