@@ -201,3 +201,11 @@ def test_an_alliance_convening_on_a_date_organised_the_meeting() -> None:
     rels = _rels(g)
     assert ("青岚智能制造职业教育联盟", "organized", "第二届理事会第三次会议") in rels
     assert ("第二届理事会第三次会议", "heldAt", "北岭") in rels
+
+
+def test_a_speech_attaches_to_the_side_meeting_the_clause_names() -> None:
+    g = extract("5月9日，海川集团与青岚职业学院战略合作签约仪式在北岭举行。在签约仪式前召开的座谈会上，冉启明表示欢迎。"
+                "柏晓川对星河论坛的成功举办表示祝贺。", id="t", published="2025-05-10")
+    rels = _rels(g)
+    assert ("冉启明", "spokeAt", "座谈会") in rels
+    assert ("柏晓川", "spokeAt", "海川集团与青岚职业学院战略合作签约仪式") in rels

@@ -67,6 +67,9 @@ PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|�
 QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
 # Documents that are signed, passed or studied: 《…协议》《…法》《…条例》《…的决定》.
 DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规定|办法|意见|通知|纲要|章程)$")
+# After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
+SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
+TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
 # 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
@@ -116,8 +119,19 @@ class Ctx:
 
 
 def _event_before(ctx: Ctx, pos: int) -> str | None:
-    """The event a speaker speaks at: one named before the cue (在某大会上表示), else the main event."""
-    before = [m for m in ctx.of("Event") if m.end - ctx.sent.start <= pos]
+    """The event a speaker speaks at (A2): one the clause sets the scene in (在某座谈会上表示, 在某论坛开幕式上),
+    else the main event; an event only talked about (对某论坛的召开表示祝贺) is not where one speaks."""
+    s, off = ctx.sent.norm, ctx.sent.start
+    before = [m for m in ctx.of("Event") if m.end - off <= pos]
+    framed = [m for m in before if SCENE_AFTER.match(s, m.end - off)
+              and "在" in s[max(0, m.start - off - 20) : m.start - off]]
+    if framed:
+        m = framed[-1]
+        if ctx.main_event and is_sub_event(m.norm):
+            return ctx.main_event
+        return ctx.name(m)
+    if before and not SCENE_AFTER.match(s, before[-1].end - off) and TALKED_ABOUT.match(s, before[-1].end - off):
+        return ctx.main_event
     return ctx.name(before[-1]) if before else ctx.main_event
 
 
