@@ -209,3 +209,11 @@ def test_a_speech_attaches_to_the_side_meeting_the_clause_names() -> None:
     rels = _rels(g)
     assert ("冉启明", "spokeAt", "座谈会") in rels
     assert ("柏晓川", "spokeAt", "海川集团与青岚职业学院战略合作签约仪式") in rels
+
+
+def test_a_list_of_attendees_goes_on_over_semicolons() -> None:
+    g = extract("5月9日，星河商会第五届会员大会在北岭召开。参加本次活动的企业界代表有：海川集团总经理冉启明先生；"
+                "青岚职业学院院长柏晓川先生。", id="t", published="2025-05-10")
+    rels = _rels(g)
+    assert ("冉启明", "attended", "星河商会第五届会员大会") in rels
+    assert ("柏晓川", "attended", "星河商会第五届会员大会") in rels

@@ -14,7 +14,7 @@ from kg.extract.events import aside_aliases, main_event, sentence_events
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
 from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
-from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
+from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -179,11 +179,13 @@ def _relations(article: Article, sentences: list[Sentence], per_sentence: list[l
     rels: list[Relation] = []
     speaker = None
     last_alliance = None
+    open_list = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
         ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, orgs, post_orgs,
-                  event_names, speaker)
+                  event_names, speaker, open_list)
         found, speaker = sentence_relations(ctx)
+        open_list = open_list_after(ctx)
         rels.extend(found)
         for m in ments:
             if m.type == "Alliance":

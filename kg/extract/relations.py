@@ -70,6 +70,8 @@ DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规
 # After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
 SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
 TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
+# A ceremony other than the signing, whose object an organisation after the signing is (开工, 揭牌 …).
+OTHER_CEREMONY = re.compile(r"开工|奠基|揭牌|落成|启用|开业|投产")
 # 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
@@ -105,6 +107,7 @@ class Ctx:
     post_orgs: dict[str, list[str]]  # person -> organisations of their posts in this article
     events: list[str]  # every event of the article, in order of first mention
     prev_speaker: str | None = None  # the person a 他/她 opening this sentence refers to
+    open_list: str | None = None  # the event whose list of attendees the previous sentence left open (；)
 
     def of(self, *types: str) -> list[Mention]:
         """Mentions of these types that can take part in the story (not bylines)."""
@@ -239,6 +242,10 @@ def attended(ctx: Ctx) -> list[Relation]:
         for p in persons:
             if p.start - off >= m.end():
                 out += _rel(ctx, ctx.name(p), "attended", ev)
+    if ctx.open_list and not _cue_positions(s, "attended"):
+        # …的企业界代表有：甲；乙；丙: a list of attendees goes on over ；-separated sentences
+        for p in persons:
+            out += _rel(ctx, ctx.name(p), "attended", ctx.open_list)
     for ev in ctx.of("Event"):
         if ev.rule == "meeting-verb":
             for p in persons:
@@ -254,7 +261,8 @@ def _signing_parties(ctx: Ctx) -> list[Relation]:
     signings = [e for e in ctx.of("Event") if SIGNING.search(e.norm)]
     for e in signings:  # 海川集团与青岚学院战略合作签约仪式: the parties inside the name
         for o in orgs:
-            if e.start <= o.start and o.end <= e.end:
+            # (not what a ceremony joined to the signing opens: 集中签约和某某产业园开工活动)
+            if e.start <= o.start and o.end <= e.end and not OTHER_CEREMONY.search(s[o.end - off : e.end - off]):
                 out += _rel(ctx, ctx.name(o), "attended", ctx.name(e))
     for m in SIGN_VERB.finditer(s):
         subjects = _clause_subjects(s, off, m.start(), orgs)
@@ -559,6 +567,17 @@ def held_at(ctx: Ctx) -> list[Relation]:
 # The relation families, in the order their facts are listed.
 FAMILIES = (attended, spoke_at, hosted, organized, presented, awarded, founded, member_of, represents, part_of,
             held_at)
+
+
+def open_list_after(ctx: Ctx) -> str | None:
+    """The event whose attendees the next sentence goes on listing: this one opened or continued a list
+    (出席活动的还有甲；) and ends with ；."""
+    if not ctx.sent.norm.rstrip().endswith(("；", ";")):
+        return None
+    m = next(ATTENDEES_AFTER.finditer(ctx.sent.norm), None)
+    if m is not None:
+        return _event_before(ctx, m.start())
+    return ctx.open_list if not _cue_positions(ctx.sent.norm, "attended") else None
 
 
 def _next_speaker(ctx: Ctx) -> str | None:
