@@ -10,7 +10,11 @@ with heads from ``data/lexicons/event_nouns.txt`` (研讨会, 推进会, 座谈�
 - the tagger's tokens walked left from a head noun (``_noun_events``);
 - the clause grammar of reports (``_clause_events``): what is held is named between
   the verb of holding and a head (召开了某某推进会), or as the clause's subject before
-  在某地/于某处 + 举行/召开 (某某会暨某某仪式在某地举行).
+  在某地/于某处 + 举行/召开 (某某会暨某某仪式在某地举行), or before 举行 + a sitting
+  (某大会举行第三次全体会议); there the bare head 活动 names the happening too;
+- visits, which have no head noun, by what the visitors do where they go
+  (一行莅临某公司参观交流, 赴某地开展“主题”专题调研), and meetings between officials
+  (会见, 拜会, 会面).
 
 A (简称“X”) aside inside a name stays in it, and the name without the aside, and with
 the short form in its place, become aliases (``aside_aliases``). Events joined by 暨,
@@ -19,6 +23,8 @@ phrases (做好调研工作), boards (第一届理事会成员) and groups (考�
 
 The main event (``main_event``) is chosen from the headline and the lead, not taken
 as the first event mentioned: every implicit attendance of the article hangs on it.
+``refers_to_event`` and ``is_sub_event`` tell the relation families when a cue's
+object (出席会议, 出席开幕式) stands for the main event (A2).
 """
 
 from __future__ import annotations
@@ -88,6 +94,10 @@ VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、
                    r"|(" + VISIT_HEAD + r"))")
 # Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
 FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
+# 某大会举行(第三次全体会议): a holding verb right before an event, with the holder right before it.
+HOLDS_BEFORE = re.compile(r"(举行|召开)了?$")
+# 会见出席(某论坛)的代表团: an event that describes the guests (出席…的), not what is reported.
+GUESTS_BEFORE = re.compile(r"(出席|参加|赴|前来|来华|参会)[^，,。]{0,4}$")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
 SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
@@ -319,9 +329,11 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
     """The event the report is about: named in the headline, held in the lead, not a part of another.
 
     Each event entity is scored on its first mention: the share of its name that the
-    headline repeats, whether the lead holds it (召开某某会 / 某某会在某地举行), whether it
-    is the first of a 暨 pair or the object of "A举行B" (B, a sitting of A), and how early
-    it comes; ceremony parts (开幕式) and bare 会见 come last.
+    headline repeats (×3); being in the lead (+1 first sentence with an event, +0.5 the
+    second) and held there (召开某某会 / 某某会在某地举行, +0.5; 将陆续召开, −1); being the
+    second of A暨B (−1.5) or the sitting "A举行B" holds (+1.5); describing the guests
+    (会见出席某论坛的代表团, −1.5); an edition in the name (+0.5); a bare 会见 (−1), a
+    ceremony part or a generic word (−2); how often it is named; ties go to the earliest.
     """
     if not events:
         return None
@@ -352,11 +364,11 @@ def main_event(title: str | None, sentences: list[Sentence], events: list[Mentio
                 o.sent == m.sent and o.end == m.start - 1 for o in events):
             s -= 1.5  # the second of A暨B
         before = sent[:rel]
-        held = re.search(r"(举行|召开)了?$", before)
+        held = HOLDS_BEFORE.search(before)
         if held and any(o.sent == m.sent and o.end - sentences[m.sent].start == held.start() for o in events):
             s += 1.5  # 某大会举行第三次全体会议: the sitting is what the report is about
         after = sent[m.end - sentences[m.sent].start :]
-        if after.startswith("的") and re.search(r"(出席|参加|赴|前来|来华|参会)[^，,。]{0,4}$", sent[:rel]):
+        if after.startswith("的") and GUESTS_BEFORE.search(before):
             s -= 1.5  # 会见出席某论坛的代表团: the forum describes the guests; the report is the meeting
         if EDITION.search(norm):
             s += 0.5  # 第十次代表大会 over a bare 党代表大会
