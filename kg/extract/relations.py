@@ -23,6 +23,7 @@ from kg.lexicon import lexicon
 from kg.model import Evidence, Relation
 from kg.text import iso_date
 
+# --- held_on: dates (F5) ---
 # 9月26日, 2024年9月26日, 26日 (day only: month from context is not guessed)
 DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
@@ -37,6 +38,8 @@ PRINTED_YEAR = re.compile(r"((?:19|20)\d{2})年")
 # A dateline (某地5月9日电 / 5月9日讯) followed by a day alone (8日,…): that day of the dateline's month.
 DATELINE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:电|讯)[）)]?\s*[（(]?[^，,。]{0,20}?[）)]?\s*"
                       r"(\d{1,2})日")
+
+# --- spoke_at ---
 # "X表示/指出" speaks only when X stands right before the cue (X在致辞中表示 too).
 SAY_CUES = ("表示", "指出", "强调", "介绍", "汇报", "解读", "宣读", "作总结")
 # 甲作了某某工作报告 / 甲作专题报告: a report delivered is a speech
@@ -44,54 +47,67 @@ REPORT = re.compile(r"[作做]了?(?:《[^》]*》|[^，,。；;《]){0,40}?报�
 CLAUSE_END = "，,；;：:"
 # A pronoun opening a sentence continues the previous sentence's speaker.
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
-# Bare words that refer back to an entity of the article.
+# 学习/贯彻/传达…(重要)讲话: a speech studied or relayed, given elsewhere.
+QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
+# After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
+SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
+TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
+
+# --- attended (and the parties of a signing, F1) ---
+# 出席活动的还有甲 / 参加本次活动的企业界代表有：甲；乙: the attendees are named after the cue.
+ATTENDEES_AFTER = re.compile(r"(?:出席|参加|参会|与会|到会)[^，,。；;]{0,10}的[^，,。；;的]{0,8}?(?:还)?(?:有|包括)")
+# 与会官员/代表/嘉宾: people described as attending, after the cue word.
+PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|专家|同志|者|企业|单位|学员|师生)")
+# 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
+SIGNING = re.compile(r"签约|签字|签署")
+# A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
+SIGN_VERB = re.compile(r"(?:正式|共同|现场)?(?:签署|签订|签约)")
+# A ceremony other than the signing, whose object an organisation after the signing is (开工, 揭牌 …).
+OTHER_CEREMONY = re.compile(r"开工|奠基|揭牌|落成|启用|开业|投产")
+
+# --- organized: clause subjects and 由…主办 (F3) ---
 # What may stand before a clause's subject (a date) and between it and its cue (在某地, 共同, 成功).
 CLAUSE_DATE = re.compile(r"\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*")
 SUBJ_LEAD = re.compile(r"^\s*(\d{1,2}月\d{1,2}日)?(上午|下午|晚上|晚)?\s*$")
 CUE_GAP = re.compile(r"^(于(\d{4}年)?(\d{1,2}月)?\d{1,2}[日号](上午|下午|晚上)?)?(在[^，,。]{0,20})?"
                      r"(共同|联合|成功|隆重|正式|首次|再次|于|组织)*$")
-# 出席活动的还有甲 / 参加本次活动的企业界代表有：甲；乙: the attendees are named after the cue.
-ATTENDEES_AFTER = re.compile(r"(?:出席|参加|参会|与会|到会)[^，,。；;]{0,10}的[^，,。；;的]{0,8}?(?:还)?(?:有|包括)")
 # 由甲、乙主办/承办: the organisers listed between 由 and the cue
 ORGANIZER = re.compile(r"([^，,。；;由]{2,80}?)(?:共同|联合)?(?:主办|承办|协办)(?!方|单位)")
+# A region's name (某市, 某县, 某区, 某省): the one kind of place that convenes meetings.
+REGION = re.compile(r"[省市县区州盟旗]$")
+
+# --- presented ---
+# Documents that are signed, passed or studied: 《…协议》《…法》《…条例》《…的决定》.
+DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规定|办法|意见|通知|纲要|章程)$")
+
+# --- member_of (F4) ---
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
 MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理事单位|理事长单位|副理事长单位|监事单位|成员)"
                          r"(?:包括|有|为|是|[:：])([^。；;]*)")
 # Right after an alliance: its members listed (某联盟签约单位包括甲、乙 / 某联盟包括甲 / 某联盟牵头单位甲).
 ALLIANCE_MEMBERS = re.compile(r"(?:的)?(?:(?:签约|成员|会员|理事|发起)单位|成员)?(?:包括|有|涵盖|[:：])|(牵头单位)")
+
+# --- represents (F2) ---
 # 代表双方/两家医院/各自单位: each person for their own organisation.
 BOTH_SIDES = re.compile(r"(?:双方|两家[^，,。]{0,4}|各自单位|两校|两单位|两院)")
-# 与会官员/代表/嘉宾: people described as attending, after the cue word.
-PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|专家|同志|者|企业|单位|学员|师生)")
-# 学习/贯彻/传达…(重要)讲话: a speech studied or relayed, given elsewhere.
-QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
-# Documents that are signed, passed or studied: 《…协议》《…法》《…条例》《…的决定》.
-DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规定|办法|意见|通知|纲要|章程)$")
-# After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
-SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
-TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
-# A ceremony other than the signing, whose object an organisation after the signing is (开工, 揭牌 …).
-OTHER_CEREMONY = re.compile(r"开工|奠基|揭牌|落成|启用|开业|投产")
-# 签约仪式, 签字仪式, 签署…协议: a signing, whose parties attend it (F1).
-SIGNING = re.compile(r"签约|签字|签署")
-# A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
-SIGN_VERB = re.compile(r"(?:正式|共同|现场)?(?:签署|签订|签约)")
 # Between the items of a list of organisations: 、 和 及 与 以及 ，
 LIST_JOINER = re.compile(r"(、|和|及|与|以及|，|,)(?=\S)")
+
+# --- part_of (F4) ---
 # 会上还举行了… / 会议首先举行… / 期间还召开了…: what is held during the main event is a part of it (F4).
 SIDE_HELD = re.compile(r"(?:会上|会议|大会|期间|活动中|仪式上|调研组|考察组)[^，,。；;]{0,6}?(?:还|同时|首先|随后|并)"
                        r"(?:举行|召开)了?$")
 # The opening or closing of an event, a numbered plenary sitting, a sub-forum: parts of the main event.
 SUB_PART = re.compile(r"(开幕式|闭幕式|开幕仪式|闭幕仪式|开班仪式|开幕大会|分论坛"
                       r"|第[一二三四五六七八九十\d]+次全体会议)$")
-# A region's name (某市, 某县, 某区, 某省): the one kind of place that convenes meetings.
-REGION = re.compile(r"[省市县区州盟旗]$")
 # 某大会举行第三次全体会议: a larger meeting holding a sitting (the object partOf the subject).
 HOLDS = re.compile(r"(?:举行|召开)了?")
-# 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
-HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启动|开班|成立|揭牌)")
+# 在专题报告阶段/环节: a stage of the main event, named elsewhere as an event of its own.
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
 
+# --- held_at (F3) ---
+# 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
+HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启动|开班|成立|揭牌)")
 
 @dataclass
 class Ctx:
