@@ -67,6 +67,8 @@ CLAUSE_LEAD = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:�
                          r"(?:上午|下午|晚上|晚)?")
 # (简称“X”) / (以下简称“X”) / (下称X): an aside giving the short form of what precedes it.
 ASIDE = re.compile(r"[(（](?:以下)?(?:简称|下称)[：:]?[“\"「]?([^“”\"「」()（）]{1,15})[”\"」]?[)）]")
+# A count before a bare head (两次全体会议, 多场座谈会): several happenings, not a name.
+COUNTED = re.compile(r"(两|三|四|五|六|七|八|九|十|几|多|数|\d+)(次|场|个|项|轮)$")
 # Heads so general that a verb before them makes a verb phrase, not a name (监督会议, 筹备大会).
 BARE_HEADS = frozenset("会议 大会 活动 仪式 典礼 论坛 会".split())
 # Heads that are verbs of the happening: before 和/及 they share the head that follows (签约和开工活动).
@@ -176,6 +178,8 @@ def _noun_events(sent: Sentence, si: int) -> list[Mention]:
         norm = "".join(x.norm for x in phrase)
         if len(norm) <= len(head) and len(norm) < 3:
             continue
+        if lex.event_nouns.longest_suffix(norm) == norm and COUNTED.search(sent.norm[: phrase[0].start - sent.start]):
+            continue  # 主持两次全体会议: several sittings counted, no one event named
         if norm in GENERIC:
             continue
         out.append(_trim(sent, si, _mk("Event", sent, si, phrase[0], phrase[-1], "event-noun")))
@@ -188,7 +192,7 @@ def _clause_events(sent: Sentence, si: int) -> list[Mention]:
     out: list[Mention] = []
     for m in HOLD_VERB.finditer(s):
         rest = s[m.end():]
-        stop = min((rest.find(c) for c in "，,。；;：:！？!?、 " if c in rest), default=len(rest))
+        stop = min((rest.find(c) for c in "，,。；;：:！？!?、 《》<>" if c in rest), default=len(rest))
         name = _longest_event_prefix(rest[: min(stop, 40)], clause=True)
         if name:
             cut = _after_modifier(name)  # 举行了隆重的开幕式: 开幕式
@@ -204,7 +208,7 @@ def _clause_events(sent: Sentence, si: int) -> list[Mention]:
         cut = _after_modifier(s[start : m.start()])  # 由某局主办的某某会: 某某会
         start += cut
         name = s[start : m.start()]
-        if 4 <= len(name) <= 80 and is_event_name(_strip_asides(name), clause=True):
+        if 4 <= len(name) <= 80 and not any(c in name for c in "《》<>") and is_event_name(_strip_asides(name), True):
             span = _trim(sent, si, _span("Event", sent, si, sent.start + start, sent.start + m.start(), "held-subject"))
             if span is not None:
                 out.append(span)
