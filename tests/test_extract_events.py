@@ -217,3 +217,11 @@ def test_a_list_of_attendees_goes_on_over_semicolons() -> None:
     rels = _rels(g)
     assert ("冉启明", "attended", "星河商会第五届会员大会") in rels
     assert ("柏晓川", "attended", "星河商会第五届会员大会") in rels
+
+
+def test_a_headline_telling_the_happening_is_another_name_of_the_main_event() -> None:
+    g = extract("7月1日，海川集团董事长冉启明一行莅临青岚职业学院参观交流。", id="t", published="2025-07-02",
+                title="海川集团董事长冉启明一行莅临青岚职业学院参观交流")
+    visit = next(e for e in g.entities if e.name == "参观交流")
+    assert "海川集团董事长冉启明一行莅临青岚职业学院参观交流" in visit.aliases
+    assert all(g.article.text[e.start : e.end] == "参观交流" for e in visit.evidence)  # evidence stays in the text

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from kg.extract.entities import FAMILY, Cluster, group, rescan
-from kg.extract.events import aside_aliases, main_event, sentence_events
+from kg.extract.events import aside_aliases, headline_alias, main_event, sentence_events
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
 from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
@@ -51,7 +51,8 @@ def extract_article(article: Article) -> ArticleGraph:
     for p in posts:
         if p.org:
             post_orgs.setdefault(p.person, []).append(p.org)
-    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs)
+    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs,
+                           clusters=clusters)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
     posts = _unique(posts, lambda p: (p.person, p.title, p.org))
@@ -170,11 +171,17 @@ def _event_aliases(clusters: list[Cluster]) -> None:
 
 
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
-               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]]) -> list[Relation]:
+               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]],
+               clusters: list[Cluster] | None = None) -> list[Relation]:
     """Relations sentence by sentence, every implicit event being the main one the headline and lead name."""
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
     main = main_event(article.title, sentences, events, name_of)
     main_name = name_of[id(main)] if main else None
+    alias = headline_alias(article.title, main) if main else None
+    if alias and clusters is not None:  # the headline names the happening as a clause: another name of it
+        c = next((c for c in clusters if c.type == "Event" and c.name == main_name), None)
+        if c is not None and alias not in c.extra_aliases:
+            c.extra_aliases.append(alias)
     event_names = list(dict.fromkeys(name_of[id(m)] for m in events))
     rels: list[Relation] = []
     speaker = None

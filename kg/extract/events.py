@@ -100,6 +100,10 @@ FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4
 HOLDS_BEFORE = re.compile(r"(举行|召开)了?$")
 # 会见出席(某论坛)的代表团: an event that describes the guests (出席…的), not what is reported.
 GUESTS_BEFORE = re.compile(r"(出席|参加|赴|前来|来华|参会)[^，,。]{0,4}$")
+# Headlines: a bracketed column name before them (【合作共赢谋发展】); a signing or a visit told as a clause.
+HEADLINE_NOISE = re.compile(r"^[【\[][^】\]]{1,20}[】\]]")
+SIGNING_HEADLINE = re.compile(r"[与和同].{2,20}(?:签署|签订|签约)")
+VISIT_HEADLINE = re.compile(r"(?:一行|率团|带队)?(?:来|到|赴|莅临)?.{0,12}(?:会见|拜会|拜访|考察|调研|参观|参访|走访)")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
 SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
@@ -394,9 +398,35 @@ def _overlap(name: str, headline: str) -> float:
     return sum(1 for p in pairs if p in headline) / len(pairs) if pairs else 0.0
 
 
+def headline_alias(title: str | None, main: Mention) -> str | None:
+    """The headline as another name of the main event, where the headline is that happening told as a clause.
+
+    某医院党委书记甲一行来我院参访交流 (main event 参访交流), 甲公司与乙公司签署战略合作框架协议
+    (a signing), 甲会见乙 (a meeting): analysts and annotators call the event by its headline.
+    The headline is an alias only: the evidence stays with the mentions in the text.
+    """
+    if not title:
+        return None
+    head = HEADLINE_NOISE.sub("", title).strip()
+    head = re.split(r"\s*[|｜]|——|\s-\s", head)[0].strip()
+    if not 6 <= len(head) <= 40 or any(c in head for c in "，,。！？!?"):
+        return None
+    norm = to_simplified(head)
+    if norm == main.norm:
+        return None
+    if norm.endswith(main.norm) and main.rule in ("visit", "meeting-verb", "held-object", "held-subject"):
+        return head
+    if SIGNING_HEADLINE.search(norm) and re.search("签约|签署|签字", main.norm):
+        return head
+    if VISIT_HEADLINE.search(norm) and main.rule in ("visit", "meeting-verb"):
+        return head
+    return None
+
+
 def refers_to_event(rest: str) -> bool:
     """The words after a cue refer back to an event without naming it (出席会议, 参加本次活动)."""
     return bool(EVENT_REFERENCE.match(rest))
 
 
-__all__ = ["aside_aliases", "is_event_name", "is_sub_event", "main_event", "refers_to_event", "sentence_events"]
+__all__ = ["aside_aliases", "headline_alias", "is_event_name", "is_sub_event", "main_event", "refers_to_event",
+           "sentence_events"]
