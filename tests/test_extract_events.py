@@ -225,3 +225,8 @@ def test_a_headline_telling_the_happening_is_another_name_of_the_main_event() ->
     visit = next(e for e in g.entities if e.name == "参观交流")
     assert "海川集团董事长冉启明一行莅临青岚职业学院参观交流" in visit.aliases
     assert all(g.article.text[e.start : e.end] == "参观交流" for e in visit.evidence)  # evidence stays in the text
+
+
+def test_an_anniversary_is_no_founding() -> None:
+    g = extract("冉启明代表星河商会对论坛创办10周年表示热烈祝贺。", id="t")
+    assert not any(p == "founded" for _, p, _ in _rels(g))

@@ -80,6 +80,10 @@ REGION = re.compile(r"[省市县区州盟旗]$")
 # Documents that are signed, passed or studied: 《…协议》《…法》《…条例》《…的决定》.
 DOCUMENT = re.compile(r"(协议|协议书|合同|备忘录|法|条例|决定|规定|办法|意见|通知|纲要|章程)$")
 
+# --- founded ---
+# 创办/成立 + a count of years (创办10周年, 成立三十周年): an anniversary, not a founding.
+ANNIVERSARY = re.compile(r"(?:\d+|[一二三四五六七八九十百]+)(?:周年|年来)")
+
 # --- member_of (F4) ---
 # 成员单位包括甲、乙 / 理事单位有甲、乙: the listed organisations are members of the alliance at hand
 MEMBER_LIST = re.compile(r"(?:成员单位|理事单位|会员单位|常务理事单位|理事长单位|副理事长单位|监事单位|成员)"
@@ -419,6 +423,8 @@ def founded(ctx: Ctx) -> list[Relation]:
     orgs = ctx.of("Organization", "Alliance")
     out: list[Relation] = []
     for pos, cue in _cue_positions(s, "founded"):
+        if ANNIVERSARY.match(s, pos + len(cue)):
+            continue  # 论坛创办10周年: the founding as a date, not a founding told
         subj = [x for x in orgs + persons if x.end - off <= pos]
         # what was founded is named in the cue's own clause (某学院牵头成立某联盟)
         obj = [o for o in orgs if o.start - off >= pos + len(cue)
