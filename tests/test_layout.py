@@ -19,7 +19,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 FLOORS: list[list[str]] = [
     ["kg.resources", "kg.io", "kg.text", "kg.model", "kg.vocab"],
     ["kg.lexicon", "kg.ingest"],
-    ["kg.extract"],
+    ["kg.extract", "kg.extract.events"],
     ["kg.link"],
     ["kg.rdf", "kg.sparql", "kg.results"],
     ["kg.store"],

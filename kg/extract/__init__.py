@@ -10,10 +10,11 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from kg.extract.entities import FAMILY, Cluster, group, rescan
+from kg.extract.events import aside_aliases, headline_alias, main_event, sentence_events
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
 from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
-from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
+from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -35,12 +36,14 @@ def extract_article(article: Article) -> ArticleGraph:
     posts: list[Post] = []
     for si, sent in enumerate(sentences):
         ments, titles = sentence_mentions(sent, si)
+        ments = sorted(ments + sentence_events(sent, si, ments), key=lambda m: (m.start, -m.end))
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
     posts.extend(career_posts(article.text, sentences))
     clusters = group([m for ms in per_sentence for m in ms])
     if rescan(sentences, per_sentence, clusters):
         clusters = group([m for ms in per_sentence for m in ms])
+    _event_aliases(clusters)
     org_names = _org_names(clusters)
     _attach_post_orgs(posts, clusters, org_names)
     name_of = {id(m): c.name for c in clusters for m in c.mentions}
@@ -48,7 +51,8 @@ def extract_article(article: Article) -> ArticleGraph:
     for p in posts:
         if p.org:
             post_orgs.setdefault(p.person, []).append(p.org)
-    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs)
+    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs,
+                           clusters=clusters)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
     posts = _unique(posts, lambda p: (p.person, p.title, p.org))
@@ -158,28 +162,46 @@ def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None
     return cands[0] if top >= 2 and top >= 2 * second else None
 
 
+def _event_aliases(clusters: list[Cluster]) -> None:
+    """An event printed with a (简称“X”) aside is also known without it, and by X."""
+    for c in clusters:
+        if c.type == "Event":
+            for m in c.mentions:
+                c.extra_aliases.extend(a for a in aside_aliases(m.norm, m.text) if a not in c.extra_aliases)
+
+
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
-               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]]) -> list[Relation]:
+               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]],
+               clusters: list[Cluster] | None = None) -> list[Relation]:
+    """Relations sentence by sentence, every implicit event being the main one the headline and lead name."""
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
-    main = events[0] if events else None
+    main = main_event(article.title, sentences, events, name_of)
     main_name = name_of[id(main)] if main else None
+    alias = headline_alias(article.title, main) if main else None
+    if alias and clusters is not None:  # the headline names the happening as a clause: another name of it
+        c = next((c for c in clusters if c.type == "Event" and c.name == main_name), None)
+        if c is not None and alias not in c.extra_aliases:
+            c.extra_aliases.append(alias)
     event_names = list(dict.fromkeys(name_of[id(m)] for m in events))
     rels: list[Relation] = []
     speaker = None
     last_alliance = None
+    open_list = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
         ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, orgs, post_orgs,
-                  event_names)
-        found, speaker = sentence_relations(ctx, speaker)
+                  event_names, speaker, open_list)
+        found, speaker = sentence_relations(ctx)
+        open_list = open_list_after(ctx)
         rels.extend(found)
         for m in ments:
             if m.type == "Alliance":
                 last_alliance = name_of[id(m)]
-    if main is not None:
-        date = held_on(sentences, main.sent, article.published)
-        if date and main_name:
-            s = sentences[main.sent]
+    if main is not None and main_name:
+        found_date = held_on(sentences, main.sent, article.published)
+        if found_date:
+            date, si = found_date
+            s = sentences[si]
             rels.append(Relation(main_name, "heldOn", date, Evidence(s.text, s.start, s.end)))
     return rels
 

@@ -1,7 +1,8 @@
-"""Mentions of people, organisations, alliances, events, places and works in one sentence.
+"""Mentions of people, organisations, alliances, places and works in one sentence.
 
 Three layers may nest, as they do in the text: a work title can contain anything,
-an event name can contain an organisation (某学院成立仪式), and names
+an event name (read over these mentions by kg.extract.events) can contain an
+organisation (某学院成立仪式), and names
 (Person/Organization/Place) do not overlap each other, the longest reading winning.
 """
 
@@ -28,11 +29,6 @@ WORK = re.compile(r"《([^《》\n]{2,80})》")
 MEDIA_SUFFIX = ("报", "杂志", "周刊", "网", "频道", "电视台", "广播")
 # Words that anchor a generic noun phrase as a proper name: "全国…联盟", "中国…学会".
 NAME_ANCHORS = ("全国", "中国", "国家", "国际", "世界", "亚洲", "中华", "省", "市", "首届", "第")
-# Verbs that are part of event names (某学院成立仪式, 开工奠基仪式).
-EVENT_VERBS = frozenset(
-    "成立 揭牌 签约 开工 启动 奠基 开幕 闭幕 颁奖 授牌 落成 启用 签署 交流 合作 发布 推介 招商 "
-    "表彰 就职 宣誓 选举 换届 建设 发展 创新 融合 共建 对接 洽谈 培训 研讨".split()
-)
 # Generic heads that are references, not names, when they stand alone.
 # Bare words by which an article refers back to one of its own organisations (联盟, 学校, 医院 …),
 # with the endings of the names they can stand for.
@@ -130,47 +126,6 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     return out
 
 
-# Words that end like an event noun (节, 赛) but name none.
-NOT_EVENT = frozenset("环节 季节 细节 关节 章节 情节 春节 节日 调节 脱节 赛道 赛季 赛事".split())
-# A board named with an ordinal is one of its sittings (首次理事会).
-MEETING_BODIES = frozenset("理事会 董事会 监事会 常委会 理监事会 执委会 委员会 会员大会 代表大会".split())
-MEETING_ORDINAL = re.compile(r"^(首次|第.+次|第.+届.*|.+次)$")
-
-
-def _event_mentions(sent: Sentence, si: int) -> list[Mention]:
-    lex = lexicon()
-    toks = sent.tokens
-    out = []
-    for i, t in enumerate(toks):
-        if t.tag == "w":
-            continue
-        head = lex.event_nouns.longest_suffix(t.norm)
-        if not head and t.norm in MEETING_BODIES and i > 0 and MEETING_ORDINAL.match(toks[i - 1].norm):
-            head = t.norm  # 首次理事会, 第三次常委会: a sitting of a board is a meeting
-        if not head or t.norm in NOT_EVENT:
-            continue
-        if t.tag == "v":
-            continue  # 与某集团签约/v, 出席会议/v: a verb names no event
-        if i + 1 < len(toks) and lex.event_nouns.longest_suffix(t.norm + toks[i + 1].norm):
-            continue  # the event goes on: 签约 仪式
-        start = extend_left(toks, i, EVENT_VERBS, stop_titles=False, numbers=True, stop_quoted_events=True,
-                            loose=True, persons=False)
-        phrase = toks[start : i + 1]
-        norm = "".join(x.norm for x in phrase)
-        # strip leading words that open a clause rather than a name
-        while phrase and (phrase[0].norm in EVENT_VERBS and phrase[0].tag == "v"):
-            phrase = phrase[1:]
-            norm = "".join(x.norm for x in phrase)
-        if not phrase:
-            continue
-        if len(norm) <= len(head) and len(norm) < 3:
-            continue
-        if norm in GENERIC:
-            continue
-        out.append(_mk("Event", sent, si, phrase[0], phrase[-1], "event-noun"))
-    return out
-
-
 def _mk(typ: str, sent: Sentence, si: int, first: Token, last: Token, rule: str) -> Mention:
     return _span(typ, sent, si, first.start, last.end, rule)
 
@@ -262,12 +217,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             if m.type == "Person" and b.start() <= m.start - sent.start < b.end():
                 m.rule = "byline"
     chosen = [m for m in chosen if m.type not in ("Organization", "Alliance") or _proper_org(m.norm)]
-    orgs = [m for m in chosen if m.type in ("Organization", "Alliance")]
-    events = [m for m in _event_mentions(sent, si)
-              if not any(w.start <= m.start < w.end for w in works)
-              and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
-    events = _drop_nested(_quoted_events(sent, si) + events) + _meeting_verbs(sent, si, events)
-    return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
+    # events are read over these names and works by kg.extract.events
+    return sorted(chosen + works, key=lambda m: (m.start, -m.end)), titles
 
 
 BYLINE = re.compile(
@@ -285,38 +236,3 @@ def _place_context(sent: Sentence, m: Mention) -> bool:
     before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
     after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
     return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
-
-
-# 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
-QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
-
-
-def _quoted_events(sent: Sentence, si: int) -> list[Mention]:
-    out = []
-    lex = lexicon()
-    for m in QUOTED.finditer(sent.norm):
-        body = m.group(1)
-        if lex.event_nouns.longest_suffix(body) and body not in GENERIC:
-            out.append(_span("Event", sent, si, sent.start + m.start(1), sent.start + m.end(0) - 1, "quoted-event"))
-    return out
-
-
-# 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
-MEETING_VERB = re.compile(r"(会见|会晤|接见)(了)?")
-
-
-def _meeting_verbs(sent: Sentence, si: int, events: list[Mention]) -> list[Mention]:
-    out = []
-    for m in MEETING_VERB.finditer(sent.norm):
-        s, e = sent.start + m.start(1), sent.start + m.end(1)
-        if not any(ev.start <= s < ev.end for ev in events):
-            out.append(_span("Event", sent, si, s, e, "meeting-verb"))
-    return out
-
-
-def _drop_nested(ms: list[Mention]) -> list[Mention]:
-    out = []
-    for m in sorted(ms, key=lambda m: -(m.end - m.start)):
-        if not any(o.start <= m.start and m.end <= o.end for o in out):
-            out.append(m)
-    return out
