@@ -258,8 +258,8 @@ def _strip_asides(norm: str) -> str:
 def aside_aliases(norm: str, text: str) -> list[str]:
     """Other names of an event printed with a (简称“X”) aside: without the aside, and with X for what it shortens.
 
-    某某联盟协同发展网(简称“联盟协发网”)第一届第六次理事会 → 某某联盟协同发展网第一届第六次理事会,
-    联盟协发网第一届第六次理事会.
+    某某产教协作网(简称“产协网”)第一届第六次理事会 → 某某产教协作网第一届第六次理事会,
+    产协网第一届第六次理事会.
     """
     m = ASIDE.search(norm)
     if not m:

@@ -580,7 +580,7 @@ def held_at(ctx: Ctx) -> list[Relation]:
         # 在某地召开某某会: the event the verb holds; 某某会在某地举行: the clause's subject
         held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)), None)
         target = ctx.name(held) if held else ctx.name(subj[0]) if subj else ctx.main_event
-        # 在安徽绩溪县召开 / 在古都西安举行: the last place named is where (a province before it is optional)
+        # 在北岭省青川县召开 / 在古都某城举行: the last place named is where (a province before it is optional)
         for pl in places[-1:]:
             out += _rel(ctx, target, "heldAt", ctx.name(pl))
     return out
