@@ -38,6 +38,7 @@ from kg.serve.protocol import (
     negotiate,
 )
 from kg.sparql import is_update, syntax_message
+from kg.store import is_merged
 
 
 @dataclass
@@ -65,12 +66,16 @@ def _error(status: int, message: str) -> Reply:
     return status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode()
 
 
-def execute(store: ox.Store, prefixes: dict[str, str], job: Job) -> Reply:
-    """Run one query and serialise it as negotiated, enforcing the row and byte limits."""
+def execute(store: ox.Store, prefixes: dict[str, str], job: Job, union: bool = False) -> Reply:
+    """Run one query and serialise it as negotiated, enforcing the row and byte limits.
+
+    With no default graph asked for, a query sees the store's default graph: the merged graph, every
+    fact once (kg.rdf); ``union`` (a store built before the merged graph) sees the union of all graphs.
+    """
     kwargs: dict[str, Any] = {"prefixes": prefixes}
     if job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    else:
+    elif union:
         kwargs["use_default_graph_as_union"] = True
     if job.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
@@ -139,6 +144,7 @@ def _worker_main(conn: Connection, store_path: str, prefixes: dict[str, str]) ->
     except OSError as exc:
         conn.send(("fatal", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
         return
+    union = not is_merged(store)
     conn.send(("ready", ""))
     while True:
         try:
@@ -148,7 +154,7 @@ def _worker_main(conn: Connection, store_path: str, prefixes: dict[str, str]) ->
         if job is None:
             return
         try:
-            reply = execute(store, prefixes, job)
+            reply = execute(store, prefixes, job, union)
         except Exception as exc:  # anything unexpected still answers the request
             reply = _error(500, f"internal error: {type(exc).__name__}: {exc}")
         conn.send(reply)
