@@ -15,6 +15,7 @@ from kg.link import Linker, body_key, generic_event
 from kg.linkstore import link_index
 from kg.query import run_query
 from kg.store import GraphStore
+from kg.validate import validate_store
 from kg.vocab import KG
 
 
@@ -114,6 +115,7 @@ def test_event_identity_across_builds_and_explain(tmp_path) -> None:  # type: ig
     text = format_reports(reports, "会见")
     assert "2 entities are named 会见" in text and "same happening" in text and "kept to this article" in text
     assert "the same happening as in article a1" in text and "other happenings" in text
+    assert not validate_store(store)
     # rebuilding an article reproduces its links (its own old version is left out of the index)
     again = write(store, [meeting("a2", "柯远航", "林安", date="2025-03-01")], linker=Linker(
         link_index(store, exclude_graphs=[g for g, i in store.article_graphs().items() if i == "a2"])))
@@ -184,3 +186,4 @@ def test_person_identity_across_builds(tmp_path) -> None:  # type: ignore[no-unt
     assert a.iri == b.iri and b.rule == str(KG.SameBody)
     text = format_reports(explain(store, "林安"), "林安")
     assert "same name, same body under another name" in text and "信息学院 is part of 北岭大学" in text
+    assert not validate_store(store)

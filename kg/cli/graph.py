@@ -1,4 +1,4 @@
-"""`kg build / validate / export / query / explain`: the graph half of the command line.
+"""`kg build / validate / export / query / explain / timeline`: the graph half of the command line.
 
 A malformed query exits with status 2, like a usage error (kg.sparql.QueryError
 carries it).
@@ -109,6 +109,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from kg.timeline import format_timelines, timeline, timelines_json
+
+    found = timeline(GraphStore.open_existing(args.store), args.person)
+    sys.stdout.write(timelines_json(found) if args.json else format_timelines(found, args.person))
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -156,6 +164,12 @@ def register(sub: Any) -> None:
     x.add_argument("entity", help="a name or alias (any script), a kgr: IRI or a full IRI")
     store_arg(x)
     x.set_defaults(func=cmd_explain)
+
+    t = sub.add_parser("timeline", help="a person's posts in time order, with status, dates and evidence")
+    t.add_argument("person", help="a person's name (any script), a kgr: IRI or a full IRI")
+    t.add_argument("--json", action="store_true", help="print the timelines as JSON")
+    store_arg(t)
+    t.set_defaults(func=cmd_timeline)
 
 
 __all__ = ["register"]
