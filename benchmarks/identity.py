@@ -66,6 +66,15 @@ def post(aid: str, person: str, gold: str, title: str, org: str, published: str 
     return d
 
 
+def at_event(aid: str, person: str, gold: str, event: str, post_: tuple[str, str] | None = None) -> Doc:
+    d = Doc(aid, "2025-08-01", [(person, "Person", gold), (event, "Event", event)],
+            relations=[(person, "attended", event)])
+    if post_:
+        d.posts.append((person, *post_))
+        d.mentions.append((post_[1], "Organization", post_[1]))
+    return d
+
+
 #: (case name, articles); gold ids name the real thing each mention is
 CASES: list[tuple[str, list[Doc]]] = [
     ("会见: one meeting reported twice, another the same day", [
@@ -111,6 +120,14 @@ CASES: list[tuple[str, list[Doc]]] = [
         post("p3b", "贺青禾", "he-2", "总经理", "南湾建材有限公司"),
         post("p3c", "贺青禾", "he-3", "校长", "岚峰中学"),
     ]),
+    ("a post-less mention at the same forum as the official", [
+        at_event("p5a", "唐若水", "tang", "岚峰峰会", ("秘书长", "岚峰商会")),
+        at_event("p5b", "唐若水", "tang", "岚峰峰会"),
+    ]),
+    ("namesakes with unrelated posts at the same forum", [
+        at_event("p6a", "叶书白", "ye-1", "澄江博览会", ("董事长", "澄江纺织有限公司")),
+        at_event("p6b", "叶书白", "ye-2", "澄江博览会", ("教授", "青禾师范学院")),
+    ]),
     ("a bureau chief promoted to the city (not merged on the name alone)", [
         post("p4a", "严可为", "yan", "局长", "北岭市交通运输局", "2020-01-01"),
         post("p4b", "严可为", "yan", "副市长", "北岭市人民政府", "2024-01-01"),
@@ -139,8 +156,7 @@ Mention = tuple[str, str, str, str]  # case, article, name, gold
 
 def scored(case: str, docs: list[Doc]) -> list[Mention]:
     """The mentions whose identity is scored: persons and events (places and organisations are context)."""
-    return [(case, d.id, n, g) for d in docs for n, t, g in d.mentions if t == "Event"] + [
-        (case, d.id, p, d.mentions[0][2]) for d in docs for p, _, _ in d.posts[:1]]
+    return [(case, d.id, n, g) for d in docs for n, t, g in d.mentions if t in ("Event", "Person")]
 
 
 def link_all(docs: list[Doc], through_store: bool) -> dict[tuple[str, str], str]:

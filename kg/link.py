@@ -88,6 +88,10 @@ def body_key(name: str) -> str:
     return n if n != normalise(name) and n and n[-1] in _REGION else normalise(name)
 
 
+#: the predicates that put a person at an event
+_PRESENT = ("attended", "spokeAt", "hosted")
+
+
 def iri_kind(typ: str) -> str:
     """The IRI path segment of an entity type: its family (kg.text.FAMILY), so an alliance mints as an organisation."""
     return FAMILY[typ].lower()
@@ -187,6 +191,7 @@ class LinkIndex:
     # normalised generic event name -> what each event of that name is known by (see generic_event)
     events: dict[str, list[EventSeen]] = field(default_factory=dict)
     parents: dict[str, set[str]] = field(default_factory=dict)  # organisation IRI -> IRIs it is part of
+    person_events: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> event -> an article id
 
     def add_name(self, family: str, norm: str, seen: Seen, alias: bool) -> None:
         self.labels.setdefault(seen.iri, seen.label)
@@ -206,6 +211,9 @@ class LinkIndex:
                 return
         known.append(seen)
         self.labels.setdefault(seen.iri, seen.label)
+
+    def add_person_event(self, person: str, event: str, article: str) -> None:
+        self.person_events.setdefault(person, {}).setdefault(event, article)
 
     def add_parent(self, child: str, parent: str) -> None:
         if child != parent:
@@ -405,6 +413,8 @@ class Linker:
                     posts.setdefault(org.iri, set()).add(p.title)
         idx = self.index
         art = graph.article.id
+        events = {lk.iri for r in graph.relations if r.p in _PRESENT and (r.s in names or normalise(r.s) == norm)
+                  and (lk := out.resolve(r.o)) is not None and lk.type == "Event"}
         candidates = idx.persons.get(norm, {})
         match = None
         for iri in sorted(candidates):
@@ -425,6 +435,17 @@ class Linker:
                     match = (iri, KG.SameBody, f"same name {norm}; {reason}, where article {where} has a post "
                                                f"({'、'.join(sorted(titles)) or 'no title'})")
                     break
+        if match is None and events:  # one side with no post to tell them apart: the same event is context
+            for iri in sorted(candidates):
+                if posts and candidates[iri]:
+                    continue  # posts at unrelated bodies say two people, whatever they attended
+                seen = idx.person_events.get(iri, {})
+                shared = sorted(e for e in events if e in seen)
+                if shared:
+                    match = (iri, KG.SharedContext, f"same name {norm}, both at "
+                                                    f"{'、'.join(idx.labels.get(e, e) for e in shared)} "
+                                                    f"(as in article {seen[shared[0]]})")
+                    break
         if match:
             iri, rule, note = match
         elif posts:
@@ -437,12 +458,15 @@ class Linker:
             iri = mint("person", norm, "article", key)
             rule = KG.InferredFromRelation if inferred else KG.ArticleScoped
             note = (f"no post in article {art}, so not merged with namesakes"
+                    + (" (nor an event shared with one)" if candidates else "")
                     + (f"; type inferred as Person from the {inferred}" if inferred else ""))
         for org, titles in sorted(posts.items()):
             for t in sorted(titles):
                 idx.add_person(norm, iri, name, org, t, art)
         if not posts:
             idx.add_person(norm, iri, name, None, None, art)
+        for e in sorted(events):
+            idx.add_person_event(iri, e, art)
         return Linked(iri, "Person", name, list(aliases), str(rule), note, ev, [norm])
 
     def _same_body(self, ours: str, theirs: str) -> tuple[str, str] | None:

@@ -69,8 +69,8 @@ def link_index(store: GraphStore, exclude_graphs: Iterable[str] = ()) -> LinkInd
 
 
 def _events_and_hierarchy(store: GraphStore, idx: LinkIndex, skip: set[str], ids: dict[str, str]) -> None:
-    """Generic-named events with the date, places, people and organisers that identify them (kg.link), and the
-    organisation hierarchy that links a person's posts across a job change."""
+    """Generic-named events with the date, places, people and organisers that identify them (kg.link), the events
+    each person was at, and the organisation hierarchy that links a person's posts across a job change."""
     def rows(q: str, *names: str) -> list[tuple[str, ...]]:
         return sorted(tuple(r[n].value for n in names) for r in store.query_dataset(q) if r["g"].value not in skip)
 
@@ -96,6 +96,9 @@ def _events_and_hierarchy(store: GraphStore, idx: LinkIndex, skip: set[str], ids
                 getattr(ev, what).add(v)
     for ev in events.values():
         idx.add_event(normalise(ev.label), ev)
+    for g, p, e in rows(f"""SELECT ?g ?p ?e WHERE {{ GRAPH ?g {{ ?p a <{KG.Person}> ;
+              <{KG.attended}>|<{KG.spokeAt}>|<{KG.hosted}> ?e }} }}""", "g", "p", "e"):
+        idx.add_person_event(p, e, ids.get(g, g))
     for _g, child, parent in rows(f"SELECT ?g ?c ?p WHERE {{ GRAPH ?g {{ ?c <{ORG.subOrganizationOf}> ?p }} }}",
                                   "g", "c", "p"):
         idx.add_parent(child, parent)

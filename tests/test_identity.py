@@ -187,3 +187,35 @@ def test_person_identity_across_builds(tmp_path) -> None:  # type: ignore[no-unt
     text = format_reports(explain(store, "林安"), "林安")
     assert "same name, same body under another name" in text and "信息学院 is part of 北岭大学" in text
     assert not validate_store(store)
+
+
+def forum_article(aid: str, person: str, post: tuple[str, str] | None, event: str = "白沙湾论坛"):  # type: ignore[no-untyped-def]
+    org = post[1] if post else None
+    text = (f"{org}{post[0]}" if post else "") + f"{person}出席{event}。"
+    ents = [(person, "Person"), (event, "Event")] + ([(org, "Organization")] if org else [])
+    return article(aid, text, ents, posts=[(person, post[0], org)] if post else [],
+                   relations=[(person, "attended", event)])
+
+
+def test_a_person_without_a_post_at_the_same_specific_event_is_the_namesake_there() -> None:
+    las = write(GraphStore.in_memory(), [forum_article("a1", "林安", ("副市长", "北岭市人民政府")),
+                                         forum_article("a2", "林安", None)])
+    a, b = _one(las, "林安")
+    assert a.iri == b.iri and b.rule == str(KG.SharedContext) and "both at 白沙湾论坛" in b.note
+
+
+def test_posts_at_unrelated_bodies_outweigh_a_shared_event() -> None:
+    las = write(GraphStore.in_memory(), [forum_article("a1", "林安", ("副市长", "北岭市人民政府")),
+                                         forum_article("a2", "林安", ("总经理", "南湾建材有限公司"))])
+    a, b = _one(las, "林安")
+    assert a.iri != b.iri
+
+
+def test_no_shared_event_keeps_a_post_less_namesake_apart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = GraphStore(tmp_path / "s")
+    first = write(store, [forum_article("a1", "林安", ("副市长", "北岭市人民政府"))])
+    later = write(store, [forum_article("a2", "林安", None), forum_article("a3", "林安", None, "岚峰峰会")],
+                  linker=Linker(link_index(store)))
+    (a,), (b, c) = _one(first, "林安"), _one(later, "林安")
+    assert a.iri == b.iri != c.iri  # a2 through the store's memory of a1's forum
+    assert c.rule == str(KG.ArticleScoped) and "nor an event shared with one" in c.note
