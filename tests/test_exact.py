@@ -9,6 +9,8 @@ through kg's own store, pyoxigraph on the store directory, rdflib on an export, 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -138,6 +140,12 @@ def test_sparqlwrapper_against_kg_serve(three: Path) -> None:
         # per-article provenance stays reachable through GRAPH
         sw.setQuery("SELECT ?g WHERE { GRAPH ?g { ?p kg:attended ?e } }")
         assert len(sw.query().convert()["results"]["bindings"]) == 3  # type: ignore[index]
+        # the README's curl line, as a user types it
+        if shutil.which("curl"):
+            out = subprocess.run(["curl", "-s", "-H", "Accept: text/csv", "--data-urlencode",
+                                  "query=SELECT * WHERE { ?s a kg:Event }", f"{srv.url}/sparql"],
+                                 capture_output=True, text=True, timeout=30, check=True).stdout
+            assert out.splitlines()[0].strip() == "s" and len(out.strip().splitlines()) == 2
     finally:
         srv.shutdown()
         srv.server_close()
