@@ -9,6 +9,7 @@ kept apart (kg.link) are separate timelines.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -107,4 +108,38 @@ def timelines_json(timelines: list[Timeline]) -> str:
     return json.dumps([asdict(t) for t in timelines], ensure_ascii=False, indent=1) + "\n"
 
 
-__all__ = ["Step", "Timeline", "TimelineError", "format_timelines", "timeline", "timelines_json"]
+_STATUS_COLOUR = {"appointed": "#1b7f3b", "elected": "#1b7f3b", "current": "#2456a6", "interim": "#8a6d00",
+                  "proposed": "#8a6d00", "former": "#666", "removed": "#b3261e"}
+
+
+def timelines_html(timelines: list[Timeline], ref: str) -> str:
+    """The timelines as one self-contained HTML page (no script, no outside resources), every text escaped."""
+    e = html.escape
+    parts = ['<!doctype html><html lang="zh"><head><meta charset="utf-8">',
+             f"<title>{e(ref)} · kg timeline</title><style>"
+             "body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
+             "ol{list-style:none;border-left:3px solid #ccc;padding-left:1em}li{margin:0 0 1em}"
+             ".when{font-weight:bold}.status{color:#fff;border-radius:3px;padding:0 .4em;font-size:90%}"
+             ".ev{color:#444;font-size:90%}small{color:#666}</style></head><body>",
+             f"<h1>{e(ref)}</h1>"]
+    if len(timelines) > 1:
+        parts.append(f"<p>{len(timelines)} people are named {e(ref)}, kept apart "
+                     "(<code>kg explain</code> says why).</p>")
+    for tl in timelines:
+        parts.append(f"<h2>{e(tl.name)} <small>{e(compact(tl.iri))}</small></h2><ol>")
+        for s in tl.steps:
+            colour = _STATUS_COLOUR.get(s.status, "#666")
+            when = e(s.when or "undated") + ("" if s.dated_by == "stated" else " <small>(article date)</small>")
+            dates = "–".join(x or "" for x in (s.start, s.end)) if (s.start or s.end) else ""
+            post = e(s.title) + (f" @ {e(s.organization)}" if s.organization else "")
+            parts.append(f'<li><span class="when">{when}</span> {post} '
+                         f'<span class="status" style="background:{colour}">{e(s.status)}</span>'
+                         + (f" <small>{e(dates)}</small>" if dates else "")
+                         + f" <small>article {e(s.article)}</small>"
+                         + (f'<div class="ev">{e(s.sentence)}</div>' if s.sentence else "") + "</li>")
+        parts.append("</ol>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+__all__ = ["Step", "Timeline", "TimelineError", "format_timelines", "timeline", "timelines_html", "timelines_json"]

@@ -12,7 +12,7 @@ from conftest import article, write
 from kg.cli import main
 from kg.query import run_query
 from kg.store import GraphStore
-from kg.timeline import TimelineError, format_timelines, timeline
+from kg.timeline import TimelineError, format_timelines, timeline, timelines_html
 from kg.validate import validate_ntriples, validate_store
 from kg.vocab import KG
 
@@ -89,3 +89,17 @@ def test_kg_timeline_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     (tl,) = json.loads(capsys.readouterr().out)
     assert [s["status"] for s in tl["steps"]] == ["former", "appointed", "current", "removed"]
     assert main(["timeline", "无此人", "--store", str(tmp_path / "s")]) == 1
+
+
+def test_kg_timeline_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = career_store(tmp_path / "s")
+    del store
+    out = tmp_path / "tl.html"
+    assert main(["timeline", "林安", "--html", str(out), "--store", str(tmp_path / "s")]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert page.index("北岭大学") < page.index("北岭市人民政府")  # in time order
+    assert ">removed</span>" in page and "(article date)" in page
+    tl = timeline(GraphStore(tmp_path / "s", read_only=True), "林安")
+    tl[0].steps[0].title = "<b>校长</b>"
+    assert "&lt;b&gt;校长&lt;/b&gt;" in timelines_html(tl, "林安")
