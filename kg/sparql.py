@@ -218,11 +218,13 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def dataset_options(text: str) -> dict[str, bool]:
-    """pyoxigraph's dataset keywords for ``text``: the union of all graphs as the default graph, unless the query
-    names its own with FROM / FROM NAMED, which then holds as SPARQL says (FROM NAMED alone: an empty default
-    graph)."""
-    return {} if has_dataset_clause(text) else {"use_default_graph_as_union": True}
+def dataset_options(text: str, union: bool = False) -> dict[str, bool]:
+    """pyoxigraph's dataset keywords for ``text``: the store's default graph (the merged graph, every fact once),
+    or with ``union`` (a store built before the merged graph) the union of all graphs, unless the query names its
+    own with FROM / FROM NAMED, which then holds as SPARQL says (FROM NAMED alone: an empty default graph)."""
+    if has_dataset_clause(text):
+        return {}
+    return {"use_default_graph_as_union": True} if union else {}
 
 
 def compact(iri: str) -> str:

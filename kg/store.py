@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.io import write_atomic
-from kg.rdf import ArticleRdf
+from kg.rdf import ArticleRdf, merge_update, unmerge_update
 from kg.sparql import bind_params, dataset_options, projected_variables
 from kg.vocab import PREFIXES
 
@@ -29,6 +29,14 @@ class StoreError(Exception):
     """A store that cannot be used: missing, locked or corrupt. The message is shown to the user as is."""
 
 
+def is_merged(store: ox.Store) -> bool:
+    """Whether ``store``'s default graph holds the merged facts (kg.rdf): one triple of an article graph is
+    looked up there, since a store is merged whole or not at all."""
+    one = next(iter(store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")), None)
+    return one is None or bool(store.query(
+        "ASK { ?s ?p ?o }", substitutions={ox.Variable(k): one[k] for k in ("s", "p", "o")}))
+
+
 class GraphStore:
     """One store directory. Open for writing with ``GraphStore(path)``, for reading with ``open_existing``.
 
@@ -39,6 +47,7 @@ class GraphStore:
 
     def __init__(self, path: str | os.PathLike[str] | None, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
+        self._merged: bool | None = None  # does the default graph hold the merged facts? (kg.rdf)
         if self.path is None:
             self.store = ox.Store()
             return
@@ -73,12 +82,27 @@ class GraphStore:
         a, g, act = str(rdf.article), str(rdf.graph), str(rdf.activity)
         meta = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.meta)
         body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.triples)
+        self._ensure_merged()
         update = (
+            f"{unmerge_update(rdf.graph)} ;\n"
             f"DROP SILENT GRAPH {g} ;\n"
             f"DELETE WHERE {{ {a} ?p ?o }} ;\nDELETE WHERE {{ {g} ?p ?o }} ;\nDELETE WHERE {{ {act} ?p ?o }} ;\n"
-            f"INSERT DATA {{ {meta} .\n GRAPH {g} {{ {body} {'.' if body else ''} }} }}"
+            f"INSERT DATA {{ {meta} .\n GRAPH {g} {{ {body} {'.' if body else ''} }} }} ;\n"
+            f"{merge_update(rdf.graph)}"
         )
         self.store.update(update)
+
+    def merged(self) -> bool:
+        """Whether the default graph holds the merged facts (every store built since the merged graph was
+        introduced); an older store is read through the union of its graphs until a build merges it."""
+        if self._merged is None:
+            self._merged = is_merged(self.store)
+        return self._merged
+
+    def _ensure_merged(self) -> None:
+        if not self.merged():
+            self.store.update(merge_update())
+            self._merged = True
 
     def flush(self) -> None:
         self.store.flush()
@@ -87,11 +111,13 @@ class GraphStore:
 
     def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """SPARQL over the union of all graphs, the project's prefixes predeclared, ``bindings`` pre-bound.
+        """SPARQL over the merged default graph, the project's prefixes predeclared, ``bindings`` pre-bound.
 
-        Union by default because analysts ask about people and events, not
-        about graphs; ``GRAPH ?g { }`` still reaches one article's graph, and
-        a query with ``FROM`` / ``FROM NAMED`` gets the dataset it names.
+        The default graph holds every article graph's triples once (kg.rdf), so
+        a fact stated by several articles is one row; ``GRAPH ?g { }`` still
+        reaches one article's graph. A store built before the merged graph is
+        read as the union of its graphs. A query with ``FROM`` / ``FROM NAMED`` gets
+        the dataset it names.
 
         A binding of a variable the query returns (and any binding in ASK,
         CONSTRUCT, DESCRIBE or ``SELECT *``) goes through pyoxigraph's
@@ -103,12 +129,13 @@ class GraphStore:
         ``bind_params`` (a VALUES block in the outer group) instead; which way
         is decided from the parsed query before running it.
         """
+        union = not self.merged()
         if not bindings:
-            return self.store.query(sparql, prefixes=PREFIXES, **dataset_options(sparql))
+            return self.store.query(sparql, prefixes=PREFIXES, **dataset_options(sparql, union))
         projected = projected_variables(sparql)
         subs = {k: v for k, v in bindings.items() if projected is None or k in projected}
         values = {k: v for k, v in bindings.items() if k not in subs}
-        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, **dataset_options(sparql),
+        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, **dataset_options(sparql, union),
                                 substitutions={ox.Variable(k): v for k, v in subs.items()} or None)
 
     def query_dataset(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -159,4 +186,4 @@ class GraphStore:
         return None
 
 
-__all__ = ["FORMATS", "GraphStore", "StoreError"]
+__all__ = ["FORMATS", "GraphStore", "StoreError", "is_merged"]

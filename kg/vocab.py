@@ -37,6 +37,7 @@ class KG(DefinedNamespace):
     Extraction: URIRef
     Assertion: URIRef
     Mention: URIRef
+    PostStatement: URIRef
     LinkRule: URIRef
     # the twelve relation predicates
     attended: URIRef
@@ -62,6 +63,9 @@ class KG(DefinedNamespace):
     linkNote: URIRef
     namedGraph: URIRef
     extractorVersion: URIRef
+    # what one article said of a post (kg:PostStatement)
+    statementOf: URIRef
+    postStatus: URIRef
     # link rules (individuals of kg:LinkRule)
     NewEntity: URIRef
     SameNormalisedName: URIRef
@@ -69,6 +73,8 @@ class KG(DefinedNamespace):
     SharedContext: URIRef
     ArticleScoped: URIRef
     InferredFromRelation: URIRef
+    SameBody: URIRef
+    SameHappening: URIRef
 
 
 class SDO(DefinedNamespace):
@@ -84,6 +90,8 @@ class SDO(DefinedNamespace):
     NewsArticle: URIRef
     url: URIRef
     superEvent: URIRef
+    startDate: URIRef
+    endDate: URIRef
 
 
 class SEM(DefinedNamespace):

@@ -23,7 +23,7 @@ FLOORS: list[list[str]] = [
     ["kg.link"],
     ["kg.rdf", "kg.sparql", "kg.results"],
     ["kg.store"],
-    ["kg.linkstore", "kg.pipeline", "kg.query", "kg.explain", "kg.validate", "kg.views", "kg.push"],
+    ["kg.linkstore", "kg.pipeline", "kg.query", "kg.explain", "kg.timeline", "kg.validate", "kg.views", "kg.push"],
     ["kg.serve", "kg.export"],
     ["kg.cli"],
     ["kg", "kg.__main__"],

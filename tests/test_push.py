@@ -209,6 +209,19 @@ def test_named_queries_answer_the_same_from_virtuoso(virtuoso: str, sample_store
         assert local or q.name == "org_hierarchy", q.name  # samples have no organisation hierarchy
 
 
+def test_the_pushed_metadata_graph_counts_each_fact_once(virtuoso: str, sample_store: Path) -> None:
+    """Virtuoso's default graph is the union of all graphs; FROM the metadata graph (the merged graph) is exact."""
+    store = GraphStore.open_existing(sample_store)
+    assert push_store(store, f"{virtuoso}/sparql-auth", user="dba", password="dba").ok
+    for q in ("SELECT ?p ?title ?o WHERE { ?m org:member ?p ; org:role ?title ; org:organization ?o }",
+              "SELECT ?p ?e WHERE { ?p kg:attended ?e }", "SELECT ?p WHERE { ?p a kg:Person }"):
+        local = store.query(q)
+        assert isinstance(local, ox.QuerySolutions)
+        n = len(list(local))
+        _, rows = virtuoso_rows(virtuoso, q.replace(" WHERE", f" FROM <{METADATA_GRAPH}> WHERE", 1))
+        assert len(rows) == n > 0, q
+
+
 # ------------------------------------------------------------------ failures, retries
 
 

@@ -173,7 +173,7 @@ def small_store() -> ox.Store:
 
 
 @pytest.mark.parametrize(("query", "default", "named", "expected"), [
-    ("SELECT ?o WHERE { ?s ?p ?o }", [], [], {"one", "two", "default"}),  # the union, this project's default
+    ("SELECT ?o WHERE { ?s ?p ?o }", [], [], {"default"}),  # the store's default graph: in kg, the merged graph
     ("SELECT ?o FROM <http://g/1> WHERE { ?s ?p ?o }", [], [], {"one"}),
     ("SELECT ?o FROM <http://g/1> FROM <http://g/2> WHERE { ?s ?p ?o }", [], [], {"one", "two"}),
     ("SELECT ?o FROM NAMED <http://g/1> WHERE { ?s ?p ?o }", [], [], set()),  # FROM NAMED alone: empty default
@@ -190,6 +190,14 @@ def test_dataset_as_the_protocol_says(query: str, default: list[str], named: lis
     assert status == 200, body
     got = {b["o"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert got == expected
+
+
+def test_a_store_built_before_the_merged_graph_is_read_as_the_union() -> None:
+    status, _, body = execute(small_store(), PREFIXES, Job("SELECT ?o WHERE { ?s ?p ?o }",
+                                                           [("application/sparql-results+json", 1.0)], [], []),
+                              union=True)
+    assert status == 200 and {b["o"]["value"] for b in json.loads(body)["results"]["bindings"]} == {
+        "one", "two", "default"}
 
 
 def test_kg_query_honours_from() -> None:

@@ -1,4 +1,4 @@
-"""`kg build / validate / export / query / explain`: the graph half of the command line.
+"""`kg build / validate / export / query / explain / timeline`: the graph half of the command line.
 
 A malformed query exits with status 2, like a usage error (kg.sparql.QueryError
 carries it).
@@ -122,6 +122,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from kg.io import write_atomic
+    from kg.timeline import format_timelines, timeline, timelines_html, timelines_json
+
+    found = timeline(GraphStore.open_existing(args.store), args.person)
+    if args.html:
+        page = timelines_html(found, args.person).encode("utf-8")
+        write_atomic(args.html, lambda fh: fh.write(page))
+        print(f"kg: wrote {args.html}", file=sys.stderr)
+    else:
+        sys.stdout.write(timelines_json(found) if args.json else format_timelines(found, args.person))
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -172,6 +186,13 @@ def register(sub: Any) -> None:
     x.add_argument("entity", help="a name or alias (any script), a kgr: IRI or a full IRI")
     store_arg(x)
     x.set_defaults(func=cmd_explain)
+
+    t = sub.add_parser("timeline", help="a person's posts in time order, with status, dates and evidence")
+    t.add_argument("person", help="a person's name (any script), a kgr: IRI or a full IRI")
+    t.add_argument("--json", action="store_true", help="print the timelines as JSON")
+    t.add_argument("--html", metavar="FILE", help="write the timelines as one HTML page instead")
+    store_arg(t)
+    t.set_defaults(func=cmd_timeline)
 
 
 __all__ = ["register"]

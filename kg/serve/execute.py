@@ -53,6 +53,7 @@ from kg.serve.protocol import (
     negotiate,
 )
 from kg.sparql import has_dataset_clause, is_update, nesting_depth, syntax_message, uses_service
+from kg.store import is_merged
 
 
 @dataclass
@@ -110,28 +111,29 @@ def refusal(job: Job) -> Reply | None:
     return None
 
 
-def dataset(job: Job) -> dict[str, Any]:
+def dataset(job: Job, union: bool = False) -> dict[str, Any]:
     """pyoxigraph's dataset keywords, as the SPARQL 1.1 Protocol orders them.
 
     default-graph-uri / named-graph-uri, when given, are the dataset and take
     precedence over the query's FROM / FROM NAMED (one without the other gives
     an empty default graph, or no named graphs); else the query's own FROM /
-    FROM NAMED hold; else, this project's default, the union of all graphs.
+    FROM NAMED hold; else the store's default graph, the merged graph where every fact is once
+    (kg.rdf); ``union`` (a store built before the merged graph) sees the union of all graphs.
     """
     if job.default_graphs or job.named_graphs:
         return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
                 "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
     if has_dataset_clause(job.query):
         return {}
-    return {"use_default_graph_as_union": True}
+    return {"use_default_graph_as_union": True} if union else {}
 
 
-def execute(store: ox.Store, prefixes: dict[str, str], job: Job) -> Reply:
+def execute(store: ox.Store, prefixes: dict[str, str], job: Job, union: bool = False) -> Reply:
     """Run one query and serialise it as negotiated, enforcing the row and byte limits."""
     refused = refusal(job)
     if refused is not None:
         return refused
-    kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job.base_iri, **dataset(job)}
+    kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job.base_iri, **dataset(job, union)}
     try:
         result = store.query(job.query, **kwargs)
     except SyntaxError as exc:
@@ -210,6 +212,7 @@ def _worker_loop(conn: Connection, store_path: str, prefixes: dict[str, str]) ->
     except OSError as exc:
         conn.send(("fatal", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
         return
+    union = not is_merged(store)
     conn.send(("ready", ""))
     while True:
         try:
@@ -219,7 +222,7 @@ def _worker_loop(conn: Connection, store_path: str, prefixes: dict[str, str]) ->
         if job is None:
             return
         try:
-            reply = execute(store, prefixes, job)
+            reply = execute(store, prefixes, job, union)
         except Exception as exc:  # anything unexpected still answers the request
             reply = _error(500, f"internal error: {type(exc).__name__}: {exc}")
         conn.send(reply)

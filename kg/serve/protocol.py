@@ -187,7 +187,7 @@ def service_description(endpoint: str, *, allow_service: bool, limits: dict[str,
            ox.Triple(svc, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
            ox.Triple(svc, sd("defaultDataset"), ds), ox.Triple(ds, rdf_type, sd("Dataset")),
            ox.Triple(ds, sd("defaultGraph"), dg), ox.Triple(dg, rdf_type, sd("Graph")),
-           ox.Triple(dg, comment, ox.Literal("the union of every article's named graph and the metadata graph")),
+           ox.Triple(dg, comment, ox.Literal("the merged graph: each article graph's triples once, and metadata")),
            ox.Triple(svc, comment, ox.Literal("read-only: SPARQL Update is refused (403)"))]
     if allow_service:
         out.append(ox.Triple(svc, sd("feature"), sd("BasicFederatedQuery")))

@@ -126,9 +126,10 @@ def load_network(store: Queryable | str | os.PathLike[str]) -> nx.MultiDiGraph:
             add_edge(s, o, pred, {"predicate": pred}, evidence(r))
 
     q = """SELECT ?p ?title ?o ?a ?sent ?start ?end WHERE {
-             ?m a org:Membership ; org:member ?p ; org:role/rdfs:label ?title ; prov:wasDerivedFrom ?a .
-             OPTIONAL { ?m org:organization ?o } OPTIONAL { ?m kg:sentence ?sent }
-             OPTIONAL { ?m kg:start ?start ; kg:end ?end } }"""
+             ?m a org:Membership ; org:member ?p ; org:role/rdfs:label ?title .
+             ?st kg:statementOf ?m ; prov:wasDerivedFrom ?a .
+             OPTIONAL { ?m org:organization ?o } OPTIONAL { ?st kg:sentence ?sent }
+             OPTIONAL { ?st kg:start ?start ; kg:end ?end } }"""
     for r in st.query(q):
         p, o, title = _v(r, "p") or "", _v(r, "o"), _v(r, "title") or ""
         if p not in G:
