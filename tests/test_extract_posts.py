@@ -290,3 +290,14 @@ def test_unknown_title_does_not_drop_the_rest_of_the_chain() -> None:
     g = extract("星河协会副会长、海川集团首席品牌官禤明远出席。", id="t")
     assert _posts(g) == {("禤明远", "副会长", "星河协会")}
     assert "海川集团" in {e.name for e in g.entities}
+
+
+def test_rank_between_department_and_head_stays_in_the_title() -> None:
+    g = extract("符泽岚，男，1968年出生，历任海川集团财务处副处长、工会副主席。", id="t")
+    assert {"财务处副处长", "工会副主席"} <= {p.title for p in g.posts}
+
+
+def test_role_words_of_unseen_text_are_titles() -> None:
+    g = extract("星河足球俱乐部主教练禤山海和海川集团首席财务官詹若溪出席。", id="t")
+    assert ("禤山海", "主教练", "星河足球俱乐部") in _posts(g)
+    assert ("詹若溪", "首席财务官", "海川集团") in _posts(g)

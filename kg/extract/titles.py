@@ -114,6 +114,11 @@ def _title(s: str, career: bool) -> str | None:
         return None
     title = base
     rest = s[: len(s) - len(title)]
+    if not title.startswith("副"):  # 组织部副部长, 财务处副处长: the rank sits between department and head
+        vice = next((v for v in ("常务副", "副") if rest.endswith(v)), None)
+        if vice and DEPARTMENT_HEADS.match(vice + title) and (
+                _title_words()[0].longest_suffix(rest[: -len(vice)]) or career):
+            title, rest = vice + title, rest[: -len(vice)]
     core = title[3:] if title.startswith("常务副") else title.lstrip("副")
     function = FUNCTIONS.search(rest) if FUNCTION_HEADS.match(title) else None
     if function:  # 财务总监, 技术负责人
