@@ -301,3 +301,21 @@ def test_role_words_of_unseen_text_are_titles() -> None:
     g = extract("星河足球俱乐部主教练禤山海和海川集团首席财务官詹若溪出席。", id="t")
     assert ("禤山海", "主教练", "星河足球俱乐部") in _posts(g)
     assert ("詹若溪", "首席财务官", "海川集团") in _posts(g)
+
+
+def test_chain_link_whose_organisation_the_tagger_broke() -> None:
+    g = extract("青岚市外办党组成员、市对外友协专职副会长詹志远，党组成员、二级调研员禤进山出席。", id="t")
+    assert ("詹志远", "专职副会长", "市对外友协") in _posts(g)
+    assert ("詹志远", "党组成员", "青岚市外办") in _posts(g)
+    # the next person's 党组成员 is the one of the same title before, not the chain's last org
+    assert {("禤进山", "党组成员", "青岚市外办"), ("禤进山", "二级调研员", "青岚市外办")} <= _posts(g)
+
+
+def test_one_character_unit_closes_a_department() -> None:
+    g = extract("青岚市第五人民医院事业发展办主任詹定远出席。", id="t")
+    assert _posts(g) == {("詹定远", "主任", "青岚市第五人民医院事业发展办")}
+
+
+def test_department_after_jian_is_the_org() -> None:
+    g = extract("中共北岭省委常委兼统战部禤春山部长致辞。", id="t")
+    assert _posts(g) == {("禤春山", "省委常委", "北岭省"), ("禤春山", "部长", "统战部")}

@@ -59,7 +59,7 @@ CLAUSE_END = re.compile(r"[，,；;。：:！？]")
 
 # Titles that belong to a region, whatever body precedes them (市委常委, 常务副市长, 区长).
 REGIONAL = re.compile(r"^(副|常务副)?([省市区县州镇乡]委|[省市区县州镇乡]长$|市长助理$)")
-REGION_ORG = re.compile(r"[省市区县州镇乡]$")
+REGION_ORG = re.compile(r"[省市区县州镇乡]委?$")  # 某市, or its committee (某市委原常委、统战部部长)
 
 
 def _regional(title: str) -> bool:
@@ -115,6 +115,11 @@ def _co_org(sent: Sentence, first: TitleSpan) -> str | None:
     return org if len(org) >= 4 and lex.org_suffixes.longest_suffix(to_simplified(org)) else None
 
 
+def _left(ts: TitleSpan) -> int:
+    """Where a post's words begin: its organisation, or its title when it has none."""
+    return ts.title_start if ts.org_start is None else ts.org_start
+
+
 def _title_text(sent: Sentence, ts: TitleSpan) -> str:
     return sent.text[ts.title_start - sent.start : ts.title_end - sent.start]
 
@@ -136,26 +141,29 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
     last_named: TitleSpan | None = None
     last_org: str | None = None
     same_title: dict[str, str] = {}  # head title -> the org it was first named with in this sentence
+    last_chain: dict[str, str] = {}  # head title -> its org in the previous person's chain
     for ts in titles:
         if ts.name_start is None or ts.name_end is None:
-            if pending and not _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start):
+            if pending and not _joined(sent, pending[-1].title_end, _left(ts)):
                 pending = []
-            if not pending and APPOINTED_BEFORE.search(_clause_before(sent, ts.org_start or ts.title_start)):
+            if not pending and APPOINTED_BEFORE.search(_clause_before(sent, _left(ts))):
                 continue  # 甲担任某部部长、乙…: the post of the name before the verb, not a link of 乙's chain
             pending.append(ts)
             continue
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
-        span_start = (pending[0].org_start or pending[0].title_start) if pending else (ts.org_start or ts.title_start)
+        span_start = _left(pending[0]) if pending else _left(ts)
         ev = Evidence(sent.text, min(span_start, ts.name_start), max(ts.name_end, ts.title_end))
-        chain = pending if pending and _joined(sent, pending[-1].title_end, ts.org_start or ts.title_start) else []
+        chain = pending if pending and _joined(sent, pending[-1].title_end, _left(ts)) else []
         pending = []
         first = chain[0] if chain else ts
         inherited = None
         generic_org = first.org_start is not None and _org_text(sent, first) is None  # 学校党委书记: not the last org
         after_name = not chain and ts.title_start >= ts.name_end and ts.title.endswith("院士")  # 某所所长甲院士 (E10)
         if not generic_org and not after_name and last_named is not None and last_named.name_end is not None \
-                and _listed(sent, max(last_named.name_end, last_named.title_end), first.org_start or first.title_start):
-            inherited = last_org  # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁
+                and _listed(sent, max(last_named.name_end, last_named.title_end), _left(first)):
+            # shared organisation: 某学院党委书记甲、校长乙；某镇党委书记丙，党委副书记、镇长丁; the org of the
+            # same title in the previous person's chain first (某局党组成员、某会副会长甲，党组成员乙: 某局)
+            inherited = last_chain.get(_head(first.title), last_org)
             if inherited and _regional(first.title) != _region_org(inherited):
                 inherited = None  # 市人大常委会主任甲，市委常委、常务副市长乙: a region's post, not the body's
         if inherited is None and not chain and first.org_start is None and not after_name:
@@ -164,9 +172,10 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         org = inherited
         status = post_status(_clause_before(sent, first.title_start), first.title)
         if status == "removed":
-            last_named, last_org = ts, org
+            last_named, last_org, last_chain = ts, org, {}
             continue
         co_org = _co_org(sent, first)
+        chain_orgs: dict[str, str] = {}
         for link in [*chain, ts]:
             own = _org_text(sent, link)
             if (own is None or to_simplified(own) in GOVERNMENT_BODIES) and org and link.org_start is not None:
@@ -182,9 +191,11 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
                 org = None  # 某市委常委、宣传部部长: the department is printed as the title's own org
             org = own or org  # 某镇党委副书记、镇长: one org along the chain
             posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
+            if org:
+                chain_orgs.setdefault(_head(link.title), org)
             if co_org and org == _org_text(sent, first):  # A公司和B公司董事长甲: the post at A too
                 posts.append(Post(person, title, co_org, ev, posts[-1].status))
-        last_named, last_org = ts, org
+        last_named, last_org, last_chain = ts, org, chain_orgs
         if org and not _regional(ts.title) and _head(ts.title) not in ACADEMIC:
             same_title.setdefault(_head(ts.title), org)
     return posts

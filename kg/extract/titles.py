@@ -277,8 +277,32 @@ def _unknown_link(sent: Sentence, out: list[TitleSpan], i: int) -> TitleSpan | N
 CHAIN_BREAK = frozenset("，,。；;：:、和与及的")
 
 
+def _after_link(toks: tuple[Token, ...], out: list[TitleSpan], seg_start: int, title_start: int) -> bool:
+    """The title opens a new link of a chain: a nameless title and 、 just before its words."""
+    return bool(out) and out[-1].name_start is None and 0 < seg_start < len(toks) \
+        and toks[seg_start - 1].norm == "、" and toks[seg_start].start < title_start
+
+
+# What an organisation the tagger broke into pieces ends with (市/n 对/p 外/n 友/ORG 协/v).
+LINK_ORG_END = re.compile(r"(协|会|局|委|办|院|所|部|厅|处|科|室|站|队|组|中心|集团|公司|学校|大学|联)$")
+
+
+def _link_org(sent: Sentence, start: int, end: int) -> tuple[int | None, int | None]:
+    """某局党组成员、市对外友协专职副会长甲: the words of a chain link before its title are its
+    organisation when they read as one (an organisation ending, no clause word), however the
+    tagger cut them."""
+    text = sent.norm[start - sent.start : end - sent.start]
+    if not 2 <= len(text) <= 14 or not all("\u4e00" <= c <= "\u9fff" for c in text):
+        return None, None
+    if not LINK_ORG_END.search(text) or any(w in text for w in CLAUSE_WORDS if len(w) > 1):
+        return None, None
+    return start, end
+
+
 def _unit_word(t: Token) -> bool:
     """联合/v 总会/v: a two-character word the tagger reads as a verb that ends like an organisation."""
+    if len(t.norm) == 1:  # 事业/n 发展/vn 办/v 主任: a one-character unit closing a department's name
+        return t.norm in "办处科室部所站队组"
     return len(t.norm) == 2 and t.norm[-1] in "会院所部厅局社" and t.norm not in CLAUSE_WORDS
 
 
@@ -328,6 +352,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
                                                                                          or _unit_word(toks[k - 1])))):
             first = extend_left(toks, k - 1, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
+        if org_s is None and _after_link(toks, out, seg_start, title_start):
+            org_s, org_e = _link_org(sent, toks[seg_start].start, title_start)
         region = region_title(title)
         if org_s is not None and org_e is not None:
             org_norm = sent.norm[org_s - sent.start : org_e - sent.start]
@@ -539,6 +565,9 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     start, end = ts.org_start, ts.org_end
     text = sent.norm[start - sent.start : end - sent.start]
     cut = text.rfind("的")
+    also = text.rfind("兼")  # 某省委常委兼统战部甲部长: the department alone
+    if also > cut and len(text) - also > 2:
+        cut = also
     if cut >= 0:
         start += cut + 1
     elif text.startswith(("原", "时任")) and len(text) >= 4:
