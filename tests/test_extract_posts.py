@@ -319,3 +319,12 @@ def test_one_character_unit_closes_a_department() -> None:
 def test_department_after_jian_is_the_org() -> None:
     g = extract("中共北岭省委常委兼统战部禤春山部长致辞。", id="t")
     assert _posts(g) == {("禤春山", "省委常委", "北岭省"), ("禤春山", "部长", "统战部")}
+
+
+def test_appointment_lists_posts_past_a_comma() -> None:
+    g = extract("经研究决定，任命史明达同志为海川集团董事长、总经理，星河控股集团党委书记、董事长。", id="t")
+    assert _full(g) == {(p, t, o, "appointed", None, None) for p, t, o in [
+        ("史明达", "董事长", "海川集团"), ("史明达", "总经理", "海川集团"),
+        ("史明达", "党委书记", "星河控股集团"), ("史明达", "董事长", "星河控股集团")]}
+    g = extract("大会选举符泽岚为星河商会会长，会议还通过了决议。", id="t")
+    assert _posts(g) == {("符泽岚", "会长", "星河商会")}

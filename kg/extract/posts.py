@@ -170,7 +170,10 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             # 某常委会副主任甲主持会议，副主任乙、丙出席: the same title, bare, later in the sentence
             inherited = same_title.get(_head(first.title))
         org = inherited
-        status = post_status(_clause_before(sent, first.title_start), first.title)
+        cue_start = first.cue_start if first.cue_start is not None else ts.cue_start
+        cue = _clause_before(sent, first.title_start) if cue_start is None else \
+            sent.norm[cue_start - sent.start : first.title_start - sent.start]  # 任命甲为A董事长，B董事长
+        status = post_status(cue, first.title)
         if status == "removed":
             last_named, last_org, last_chain = ts, org, {}
             continue

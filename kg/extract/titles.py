@@ -54,6 +54,7 @@ class TitleSpan:
     name_end: int | None
     region_party: bool  # 区委书记-type: org is the region + the title's first char
     composed: str | None = None  # the title as read when its prefix is shared, not contiguous (市委 + 常委)
+    cue_start: int | None = None  # where the words that say how the post stands begin, if not in its own clause
 
 
 @cache
@@ -461,6 +462,20 @@ def _appointed_names(toks: tuple[Token, ...], i: int) -> tuple[list[int], int] |
     return names, k
 
 
+def _more_posts(sent: Sentence, k: int) -> int | None:
+    """The end of a clause from tokens[k] that only lists more posts (org + title, 、 or 兼 between), if it does."""
+    toks = sent.tokens
+    j = k
+    while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") and toks[j].tag != "PER" \
+            and toks[j].norm not in ("的", "职务", "一职"):
+        j += 1
+    if j == k or (j < len(toks) and toks[j].tag == "PER") or toks[k].tag in ("v", "p", "d", "c", "r"):
+        return None
+    clause = sent.norm[toks[k].start - sent.start : toks[j - 1].end - sent.start]
+    parts = [x for x in re.split(r"兼|、", clause) if x]
+    return j if parts and all(title_before(x) and len(x) <= 24 for x in parts) else None
+
+
 def appointment_titles(sent: Sentence) -> list[TitleSpan]:
     """People named before an appointment verb, and the posts named after it (副会长兼秘书长: two)."""
     toks = sent.tokens
@@ -483,14 +498,21 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
             j += 1
         while j > first and toks[j - 1].norm in NAME_JOINS:
             j -= 1  # …院长、周某为…: the list mark before the next name
+        clause_end = toks[j - 1].end if j > first else toks[first].start
+        while j < len(toks) and toks[j].norm in ("，", ","):
+            more = _more_posts(sent, j + 1)  # 任命甲为A集团董事长、总经理，B集团党委书记、董事长
+            if more is None:
+                break
+            j = more
         i = max(j, i + 1)
         if first >= j:
             continue
         start, end = toks[first].start, toks[j - 1].end
+        cue = next((t.end for t in reversed(toks[: names[0]]) if t.tag == PUNCT_TAG), sent.start)
         clause = sent.norm[start - sent.start : end - sent.start]
         pos = start
-        for part in re.split(r"(兼|、)", clause):
-            if part in ("兼", "、"):
+        for part in re.split(r"(兼|、|，|,)", clause):
+            if part in ("兼", "、", "，", ","):
                 pos += len(part)
                 continue
             title = title_before(part)
@@ -517,7 +539,8 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                 for n in names:
                     out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
                                          org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
-                                         region_title(title) and composed is None, composed))
+                                         region_title(title) and composed is None, composed,
+                                         cue if pos > clause_end else None))
                 if composed and org:
                     org = (org[0] - lead, org[1] + 1)  # the next seat on the same committee
             pos += len(part)
