@@ -328,3 +328,14 @@ def test_appointment_lists_posts_past_a_comma() -> None:
         ("史明达", "党委书记", "星河控股集团"), ("史明达", "董事长", "星河控股集团")]}
     g = extract("大会选举符泽岚为星河商会会长，会议还通过了决议。", id="t")
     assert _posts(g) == {("符泽岚", "会长", "星河商会")}
+
+
+def test_unit_contracted_with_its_head() -> None:
+    assert _posts(extract("北岭市社会处长詹明川出席。", id="t")) == {("詹明川", "处长", "北岭市社会处")}
+    assert _posts(extract("海川集团部长詹明川出席。", id="t")) == {("詹明川", "部长", "海川集团")}
+
+
+def test_founding_prefix_and_bracketed_organisation() -> None:
+    assert _posts(extract("由百合分会创会会长禤佳音主持。", id="t")) == {("禤佳音", "创会会长", "百合分会")}
+    g = extract("北岭省工商联(总商会)专职副主席詹胜川出席。", id="t")
+    assert _posts(g) == {("詹胜川", "专职副主席", "北岭省工商联(总商会)")}

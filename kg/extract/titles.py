@@ -278,6 +278,15 @@ def _unknown_link(sent: Sentence, out: list[TitleSpan], i: int) -> TitleSpan | N
 CHAIN_BREAK = frozenset("，,。；;：:、和与及的")
 
 
+def _bracketed_org(toks: tuple[Token, ...], close: int, seg_start: int) -> int | None:
+    """The first token of an organisation whose name ends in brackets (某省工商联(总商会)), if tokens[close]
+    closes one."""
+    b = next((j for j in range(close - 1, max(seg_start, close - 8) - 1, -1) if toks[j].norm in "(（"), None)
+    if b is None or b - 1 < seg_start or toks[b - 1].tag not in NOMINAL:
+        return None
+    return max(extend_left(toks, b - 1, stop_titles=False, loose=True), seg_start)
+
+
 def _after_link(toks: tuple[Token, ...], out: list[TitleSpan], seg_start: int, title_start: int) -> bool:
     """The title opens a new link of a chain: a nameless title and 、 just before its words."""
     return bool(out) and out[-1].name_start is None and 0 < seg_start < len(toks) \
@@ -346,6 +355,9 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if toks[k].start < title_start:  # the title begins inside a word: 河畔区委/书记
             first = extend_left(toks, k, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
+        elif k - 1 >= seg_start and toks[k - 1].norm in ")）" and _bracketed_org(toks, k - 1, seg_start) is not None:
+            first = _bracketed_org(toks, k - 1, seg_start)  # 某省工商联(总商会)专职副主席
+            org_s, org_e = toks[first].start, title_start
         elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
             continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
         elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or _numbered_unit(toks[k - 1]) or (
@@ -615,7 +627,18 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
     if ts.region_party and region in "省市区县州" and sent.norm[end - 1 - sent.start] != region and not (
             contracted and (end - start > 4 or sent.norm[end - 1 - sent.start] in "府委会局部厅办院所司处")):
         end += 1
+    elif ts.title in UNIT_HEADS and end - start >= 2 and ts.title_end - ts.title_start == len(ts.title):
+        # 某市社会处长, 外交部长: a unit contracted with its head (社会处 + 处长) when what precedes is no
+        # organisation on its own
+        org = sent.norm[start - sent.start : end - sent.start]
+        if org[-1] != ts.title[0] and not lexicon().org_suffixes.longest_suffix(org) \
+                and not (org[-1] in "省市区县州" and len(org) <= 4):
+            end += 1
     return (start, end) if end > start else None
+
+
+# Heads of units whose first character is the unit (处长 of 某处): printed once for both in 社会处长.
+UNIT_HEADS = frozenset("处长 部长 科长 局长 厅长 司长".split())
 
 
 # Joints that end a list before an organisation: the title of the person before (院士和), or 及.
