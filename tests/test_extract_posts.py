@@ -339,3 +339,26 @@ def test_founding_prefix_and_bracketed_organisation() -> None:
     assert _posts(extract("由百合分会创会会长禤佳音主持。", id="t")) == {("禤佳音", "创会会长", "百合分会")}
     g = extract("北岭省工商联(总商会)专职副主席詹胜川出席。", id="t")
     assert _posts(g) == {("詹胜川", "专职副主席", "北岭省工商联(总商会)")}
+
+
+def test_choice_carries_to_each_appointee_and_name_keeps_its_other_titles() -> None:
+    g = extract("大会选举符泽岚为召集人,詹青禾为干事,禤立新、詹海云为监事。", id="t")
+    assert {p.status for p in g.posts} == {"elected"} and len(g.posts) == 4
+    g = extract("任命星河联盟秘书长禤明远担任宣传部部长、海川联盟秘书长詹若溪担任联络部部长。", id="t")
+    assert {("禤明远", "秘书长", "星河联盟"), ("禤明远", "宣传部部长", None), ("詹若溪", "秘书长", "海川联盟")} <= _posts(g)
+    assert not any(p.person == "禤明远" and p.org == "海川联盟" for p in g.posts)
+
+
+def test_appointment_verb_glued_to_the_name() -> None:
+    assert _posts(extract("由禤明远任第二届会长。", id="t")) == {("禤明远", "会长", None)}
+
+
+def test_appointee_of_a_region_committee_and_its_department() -> None:
+    g = extract("詹若溪调任青岚市委常委、宣传部部长。", id="t")
+    assert _posts(g) == {("詹若溪", "市委常委", "青岚市"), ("詹若溪", "宣传部部长", None)}
+    assert _posts(extract("省委副秘书长禤明远出席。", id="t")) == {("禤明远", "省委副秘书长", None)}
+
+
+def test_term_of_a_board_is_no_part_of_the_org() -> None:
+    g = extract("海川集团董事长詹南山当选为星河总会第二届理事会会长。", id="t")
+    assert ("詹南山", "会长", "星河总会") in _posts(g)

@@ -35,7 +35,7 @@ NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位
 HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任"
                        r"|局长|校长|院长|律师|医生|大夫|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
 # Boards of an organisation: a title on a board belongs to the organisation itself.
-GOVERNING_BODY = re.compile(r"(理事会|董事会|监事会|执委会|理监事会)$")
+GOVERNING_BODY = re.compile(r"(第[^第]{1,4}届)?(理事会|董事会|监事会|执委会|理监事会)$")
 PUNCT_TAG = "w"
 BRACKETS = frozenset("()（）“”\"「」『』")
 NOMINAL_OR_NAME = NOMINAL | {"PER"}
@@ -474,6 +474,28 @@ def _appointed_names(toks: tuple[Token, ...], i: int) -> tuple[list[int], int] |
     return names, k
 
 
+# Words ending in 任 that are no appointment verb glued to a name (主任, 责任, 信任 …).
+NOT_GLUED_REN = frozenset("担任 出任 调任 升任 兼任 接任 转任 改任 连任 留任 继任 离任 卸任 历任 曾任 现任 信任 责任 主任 "
+                          "上任 到任 就任 专任 新任 首任 前任 后任 原任 聘任 委任 选任 拟任 时任 胜任 放任 赴任 在任 常任 "
+                          "重任 充任".split())
+
+
+def _glued_appointee(toks: tuple[Token, ...], i: int) -> tuple[int, int] | None:
+    """A name with 任 glued to it by the tagger (甲任/PER 第二届会长, 王某/PER 健任/v 某市委书记): where the
+    name ends, and the index of the token after the verb."""
+    t = toks[i]
+    if i + 1 >= len(toks) or toks[i + 1].tag == PUNCT_TAG:
+        return None
+    if t.tag == "PER" and len(t.norm) in (3, 4) and t.norm.endswith("任") and is_plausible_name(t.norm[:-1], True):
+        return t.end - 1, i + 1
+    nxt = toks[i + 1]
+    if t.tag == "PER" and len(t.norm) == 2 and len(nxt.norm) == 2 and nxt.norm.endswith("任") \
+            and nxt.norm not in NOT_GLUED_REN and i + 2 < len(toks) and toks[i + 2].tag != PUNCT_TAG \
+            and is_plausible_name(t.norm + nxt.norm[0], True):
+        return nxt.start + 1, i + 2
+    return None
+
+
 def _more_posts(sent: Sentence, k: int) -> int | None:
     """The end of a clause from tokens[k] that only lists more posts (org + title, 、 or 兼 between), if it does."""
     toks = sent.tokens
@@ -481,8 +503,9 @@ def _more_posts(sent: Sentence, k: int) -> int | None:
     while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") and toks[j].tag != "PER" \
             and toks[j].norm not in ("的", "职务", "一职"):
         j += 1
-    if j == k or (j < len(toks) and toks[j].tag == "PER") or toks[k].tag in ("v", "p", "d", "c", "r"):
-        return None
+    if j == k or (j < len(toks) and toks[j].tag == "PER") \
+            or any(t.tag in ("v", "p", "d", "c", "r", "PER") and not _unit_word(t) for t in toks[k:j]):
+        return None  # a verb or a name: a clause of its own (…会长，集团党委书记乙当选为副会长)
     clause = sent.norm[toks[k].start - sent.start : toks[j - 1].end - sent.start]
     parts = [x for x in re.split(r"兼|、", clause) if x]
     return j if parts and all(title_before(x) and len(x) <= 24 for x in parts) else None
@@ -493,23 +516,38 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
     toks = sent.tokens
     out: list[TitleSpan] = []
     last_org: tuple[int, int] | None = None
+    choose_cue: int | None = None  # where 选举/任命 of the sentence's first appointee stands
+    last_regional = False  # the last org was a region's, read with a region title (某市 of 某市委常委)
     i = 0
     while i < len(toks) - 2:
         t = toks[i]
         found = _appointed_names(toks, i) if t.tag == "PER" else None
-        if found is None:
+        glued = _glued_appointee(toks, i) if found is None else None
+        if found is None and glued is None:
             i += 1
             continue
-        names, v = found
+        names, v = found or ([i], glued[1] - 1)
+        name_ends = {i: glued[0]} if glued else {}
         j = v + 1
         if j < len(toks) and toks[j].norm == "为":
             j += 1
+        if choose_cue is not None and toks[v].norm == "为" and i > 0 and toks[i - 1].norm in ("，", ",", "；", ";"):
+            cue_from = choose_cue  # 选举甲为X，乙为Y: the choice is the same for 乙
+        else:
+            cue_from = None
+            if i > 0 and toks[i - 1].norm in CHOOSE:
+                choose_cue = toks[i - 1].start
         first = j
         while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") \
                 and toks[j].norm not in ("的", "职务", "一职") and toks[j].tag != "PER":
             j += 1
         while j > first and toks[j - 1].norm in NAME_JOINS:
             j -= 1  # …院长、周某为…: the list mark before the next name
+        if j < len(toks) and toks[j].tag == "PER":
+            # 甲担任某部部长、某联盟秘书长乙担任…: the part after the last 、 is the next person's title
+            mark = next((x for x in range(j - 1, first, -1) if toks[x].norm == "、"), None)
+            if mark is not None and title_before("".join(t.norm for t in toks[mark + 1 : j])):
+                j = mark
         clause_end = toks[j - 1].end if j > first else toks[first].start
         while j < len(toks) and toks[j].norm in ("，", ","):
             more = _more_posts(sent, j + 1)  # 任命甲为A集团董事长、总经理，B集团党委书记、董事长
@@ -520,7 +558,8 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
         if first >= j:
             continue
         start, end = toks[first].start, toks[j - 1].end
-        cue = next((t.end for t in reversed(toks[: names[0]]) if t.tag == PUNCT_TAG), sent.start)
+        cue = cue_from if cue_from is not None else \
+            next((t.end for t in reversed(toks[: names[0]]) if t.tag == PUNCT_TAG), sent.start)
         clause = sent.norm[start - sent.start : end - sent.start]
         pos = start
         for part in re.split(r"(兼|、|，|,)", clause):
@@ -535,9 +574,13 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                 tail = APPOINT_TAIL.search(org_text)  # 联盟首任理事长: 首任 is no part of the org
                 org = (pos + skip, pos + len(part) - len(title) - (len(tail.group(0)) if tail else 0))
                 if org[1] - org[0] >= 2:
-                    last_org = org
+                    last_org, last_regional = org, region_title(title)
                 elif org[1] - org[0] == 1 and title.lstrip("副").startswith(REGION_PARTY):
                     pass  # 县委书记 after 当选: the region is printed (one character) before the title
+                elif last_org and department_of(title) and (last_regional or
+                                                             COMMITTEE.search(sent.norm[last_org[0] - sent.start :
+                                                                                        last_org[1] - sent.start])):
+                    org = None  # 任某市委常委、宣传部部长: the department is the title's own (GUIDELINE)
                 else:
                     org = last_org  # 副会长兼秘书长 / 乙当选为副会长: the org named just before
                 composed = None
@@ -550,9 +593,9 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                     org = (org[0] + lead, org[1] - 1)
                 for n in names:
                     out.append(TitleSpan(title, pos + len(part) - len(title), pos + len(part),
-                                         org[0] if org else None, org[1] if org else None, toks[n].start, toks[n].end,
-                                         region_title(title) and composed is None, composed,
-                                         cue if pos > clause_end else None))
+                                         org[0] if org else None, org[1] if org else None, toks[n].start,
+                                         name_ends.get(n, toks[n].end), region_title(title) and composed is None,
+                                         composed, cue if pos > clause_end or cue_from is not None else None))
                 if composed and org:
                     org = (org[0] - lead, org[1] + 1)  # the next seat on the same committee
             pos += len(part)
@@ -644,4 +687,5 @@ UNIT_HEADS = frozenset("处长 部长 科长 局长 厅长 司长".split())
 # Joints that end a list before an organisation: the title of the person before (院士和), or 及.
 ORG_JOINT = re.compile(r"^.*(院士|教授|先生|女士|主席|书记|主任|会长|部长)(和|及|与|、)")
 # Words that open a clause, not a name, when glued to the front of an organisation.
-LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|拜会|会见|会晤|接见|走访|看望|慰问|率领|带领|陪同|邀请)")
+LEAD_JUNK = re.compile(r"(及|和|与|并|拜访|拜会|会见|会晤|接见|走访|看望|慰问|率领|带领|陪同|邀请"
+                       r"|调任|出任|担任|升任|转任|改任|接任|兼任|当选为|当选|任命为|任命|聘任|选举|推选|增补)")
