@@ -362,3 +362,20 @@ def test_appointee_of_a_region_committee_and_its_department() -> None:
 def test_term_of_a_board_is_no_part_of_the_org() -> None:
     g = extract("海川集团董事长詹南山当选为星河总会第二届理事会会长。", id="t")
     assert ("詹南山", "会长", "星河总会") in _posts(g)
+
+
+def test_career_list_joined_by_he_and_organisations_sharing_a_title() -> None:
+    text = ("詹若愚先生，1966年出生；先后担任星河咨询有限责任公司总经理和海川房地产开发集团有限公司、"
+            "青岚置业有限公司副总经理以及云溪物业有限公司董事长。")
+    got = _full(extract(text, id="t"))
+    assert {("詹若愚", "总经理", "星河咨询有限责任公司", "former", None, None),
+            ("詹若愚", "副总经理", "青岚置业有限公司", "former", None, None),
+            ("詹若愚", "副总经理", "海川房地产开发集团有限公司", "former", None, None),
+            ("詹若愚", "董事长", "云溪物业有限公司", "former", None, None)} <= got
+
+
+def test_career_titles_as_resumes_print_them() -> None:
+    text = ("禤子墨，男，1970年出生，现任青岚烟草（集团）公司投资管理处处长、海川集团公司试制中心主任、"
+            "星河公司第五届董事会独立董事、北岭科技公司财务科长、云溪集团亚太区副总裁、兼职教授。")
+    titles = {p.title for p in extract(text, id="t").posts}
+    assert {"投资管理处处长", "试制中心主任", "第五届董事会独立董事", "财务科长", "亚太区副总裁", "兼职教授"} <= titles

@@ -231,8 +231,12 @@ CAREER_DATE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月)?(?:份)?\s*(?:(�
                          r"(?:\s*(\d{1,2})\s*月)?|(今|现在)))?")
 # A bare date dates a post only when a post follows it (2006年4月任…), not a birth (1970年5月生).
 DATED_POST = re.compile(r"(起|开始)?(任|调任|升任|出任|担任|兼任|当选|受聘|进入|就职|在)")
-CAREER_SPLIT = re.compile(r"[，,；;、。：:（）()]|兼")
-CAREER_FORMER = re.compile(r"(历任|曾任|先后任|曾担任|此前任|原任)")
+CAREER_SPLIT = re.compile(r"[，,；;、。：:（）()]|兼(?!职)|以及|和|及")
+# A short aside in brackets inside a name (上海某（集团）公司) does not split a segment.
+NAME_ASIDE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}[）)](?=[\u4e00-\u9fff])")
+# 和/及 split a segment only after a title (某公司总经理和某集团副总经理), not inside a name (某科技和信息化局).
+SOFT_JOINS = frozenset(("以及", "和", "及"))
+CAREER_FORMER = re.compile(r"(历任|曾任|先后任|先后担任|曾担任|此前任|原任)")
 CAREER_CURRENT = re.compile(r"(现任|至今|目前|现为)")
 NOT_CAREER_SENTENCE = re.compile(r"(出席|参加(?!工作)|还有|主持(?!工作)|陪同|会见|致辞|讲话)")
 NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称号|的|参加|享受|津贴|专业)")
@@ -253,6 +257,13 @@ def _bio_subject(text: str, sent: Sentence) -> str | None:
         if head.group(2) or BIO_STRONG.search(rest):
             return sent.text[: head.end(2) if head.group(2) else head.end(1)]
     return None
+
+
+def _ends_with_title(text: str, pos: int) -> bool:
+    """The words before a 和/及 end with a title: the joint is between two posts."""
+    before = re.split(r"[，,；;、。：:（）()]", text[:pos])[-1]
+    title = career_title(before)
+    return bool(title) and len(before) > len(title)
 
 
 def _ym(year: str | None, month: str | None) -> str | None:
@@ -277,8 +288,12 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
             continue  # 出席仪式的还有某会秘书长: a report of others inside the biography's paragraph
         others = [t for t in sent.tokens if t.tag == "PER" and t.text != subject]
         status, start, end, org = "current", None, None, None
+        listed: list[str] = []  # organisations listed with 、 before the title they share
         pos = 0
-        for m in [*CAREER_SPLIT.finditer(sent.norm), None]:
+        asides = [(a.start(), a.end()) for a in NAME_ASIDE.finditer(sent.norm)]
+        marks = [m for m in CAREER_SPLIT.finditer(sent.norm) if not any(a <= m.start() < b for a, b in asides)
+                 and (m.group(0) not in SOFT_JOINS or _ends_with_title(sent.norm, m.start()))]
+        for m in [*marks, None]:
             seg_end = m.start() if m else len(sent.norm)
             sep = m.group(0) if m else "。"
             raw = sent.norm[pos:seg_end]
@@ -306,10 +321,22 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                         own = own if to_simplified(own) in CLASS_REFERENCES else None
                     org = own or org
                     ev = Evidence(sent.text, a, b)
-                    posts.append(Post(subject, sent.text[b - sent.start - len(title) : b - sent.start], org, ev,
-                                      "interim" if title.startswith("代") else status, start, end))
+                    printed = sent.text[b - sent.start - len(title) : b - sent.start]
+                    kind = "interim" if title.startswith("代") else status
+                    posts.append(Post(subject, printed, org, ev, kind, start, end))
+                    if own:  # 甲公司、乙公司副总经理: each organisation listed before the title
+                        posts.extend(Post(subject, printed, o, ev, kind, start, end) for o in listed)
+                    listed = []
                 elif body:
                     org = None
+                    own_org = sent.text[a - sent.start : b - sent.start]
+                    if sep == "、" and lexicon().org_suffixes.longest_suffix(body) and len(body) >= 4 \
+                            and not NOT_CAREER_ORG.search(body):
+                        listed.append(own_org[len(own_org) - len(body) :])
+                    else:
+                        listed = []
+            else:
+                listed = []
             if sep in "；;。":
                 status, start, end, org = "current", None, None, None
     return posts

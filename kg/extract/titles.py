@@ -71,13 +71,16 @@ FORMER = re.compile(r"(?:^|[委会局部院司厅所协联办校团社处室组]
 # Heads that take a department before them (组织部长, 工会主席, 财务部经理).
 DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
 # A function before a manager's title forms one title with it (财务总监, 技术负责人, 销售经理).
-FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理)$")
+FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理|总裁)$")
 FUNCTIONS = re.compile(r"(财务|技术|营销|销售|市场|行政|人事|人力资源|运营|生产|质量|研发|投资|品牌|采购|项目|客户"
                        r"|业务|信息|安全|法务|审计|风控|工程|设计)$")
 # Inside a biography, the innermost unit before a head title is part of it (résumés print
 # 财务处副处长, 技术中心主任 as one title): the words after the last organisation ending.
 CAREER_UNIT = re.compile(r"(?:^|公司|集团|厂|局|厅|院|所|行|会|大学|学校|委|署|站|社)"
                          r"([\u4e00-\u9fff]{1,6}?(?:部|处|科|室|办|中心|车间|组|系))$")
+# Seats on a board that a résumé prints with the board and its term (第一届董事会董事, 监事会主席).
+BOARD_SEATS = frozenset("董事 监事 董事长 监事长 秘书 秘书长 主席".split())
+BOARD = re.compile(r"(第[^第，,、]{1,4}届|第[^第，,、]{1,6}届、第[^第，,、]{1,4}届)?(董事会|监事会|董事局)$")
 # Owners of a department that are no organisation (公司财务部经理, 校办主任): the title is the whole.
 BARE_OWNERS = frozenset("公司 集团 学校 学院 本公司 该公司 总公司 分公司 子公司 党委 校 院 厂 局".split())
 
@@ -133,7 +136,10 @@ def _title(s: str, career: bool) -> str | None:
                 dept = shared[:-1]
         if dept is None and career:
             unit = CAREER_UNIT.search(rest)  # 某厂生产处处长, 某公司技术中心主任: the innermost unit
-            dept = unit.group(1) if unit else None
+            dept = _unit(unit.group(1)) if unit else None
+            if dept is None and core[:1] in "部处科" and not title.startswith("副"):
+                unit = CAREER_UNIT.search(rest + core[0])  # 某公司财务科长: 财务科 + 科长, printed once
+                dept = _unit(unit.group(1))[:-1] if unit and len(_unit(unit.group(1))) > 2 else None
         if dept is not None:
             owner = rest[: len(rest) - len(dept)]
             if career or not owner or owner in BARE_OWNERS or owner.endswith(("、", "，")):
@@ -143,6 +149,10 @@ def _title(s: str, career: bool) -> str | None:
         if not p:
             break
         title = p + title
+    if career and title.lstrip("独立非执行职工代表副") in BOARD_SEATS:
+        board = BOARD.search(s[: len(s) - len(title)])  # 第五届董事会独立董事: résumés print the board
+        if board:
+            title = board.group(0) + title
     posted = POSTED.search(s[: len(s) - len(title)])
     if posted and title in POSTED_HEADS:
         title = posted.group(0) + title
@@ -150,6 +160,12 @@ def _title(s: str, career: bool) -> str | None:
     if former:  # 某会原副主席, 某市委原常委: a former post, kept with its marker (GUIDELINE E11)
         title = "原" + title
     return title
+
+
+def _unit(found: str) -> str:
+    """The unit CAREER_UNIT found, without the company it may take along (某公司 + 试制中心)."""
+    cut = max(found.rfind("公司"), found.rfind("集团"))
+    return found[cut + 2 :] if cut >= 0 else found
 
 
 def department_of(title: str) -> str | None:
