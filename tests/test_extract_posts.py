@@ -345,7 +345,8 @@ def test_choice_carries_to_each_appointee_and_name_keeps_its_other_titles() -> N
     g = extract("大会选举符泽岚为召集人,詹青禾为干事,禤立新、詹海云为监事。", id="t")
     assert {p.status for p in g.posts} == {"elected"} and len(g.posts) == 4
     g = extract("任命星河联盟秘书长禤明远担任宣传部部长、海川联盟秘书长詹若溪担任联络部部长。", id="t")
-    assert {("禤明远", "秘书长", "星河联盟"), ("禤明远", "宣传部部长", None), ("詹若溪", "秘书长", "海川联盟")} <= _posts(g)
+    assert {("禤明远", "秘书长", "星河联盟"), ("禤明远", "宣传部部长", None),
+            ("詹若溪", "秘书长", "海川联盟")} <= _posts(g)
     assert not any(p.person == "禤明远" and p.org == "海川联盟" for p in g.posts)
 
 

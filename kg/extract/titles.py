@@ -491,9 +491,9 @@ def _appointed_names(toks: tuple[Token, ...], i: int) -> tuple[list[int], int] |
 
 
 # Words ending in 任 that are no appointment verb glued to a name (主任, 责任, 信任 …).
-NOT_GLUED_REN = frozenset("担任 出任 调任 升任 兼任 接任 转任 改任 连任 留任 继任 离任 卸任 历任 曾任 现任 信任 责任 主任 "
-                          "上任 到任 就任 专任 新任 首任 前任 后任 原任 聘任 委任 选任 拟任 时任 胜任 放任 赴任 在任 常任 "
-                          "重任 充任".split())
+NOT_GLUED_REN = frozenset("担任 出任 调任 升任 兼任 接任 转任 改任 连任 留任 继任 离任 卸任 历任 曾任 现任 信任 "
+                          "责任 主任 上任 到任 就任 专任 新任 首任 前任 后任 原任 聘任 委任 选任 拟任 时任 胜任 "
+                          "放任 赴任 在任 常任 重任 充任".split())
 
 
 def _glued_appointee(toks: tuple[Token, ...], i: int) -> tuple[int, int] | None:
