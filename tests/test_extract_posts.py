@@ -380,3 +380,11 @@ def test_career_titles_as_resumes_print_them() -> None:
             "星河公司第五届董事会独立董事、北岭科技公司财务科长、云溪集团亚太区副总裁、兼职教授。")
     titles = {p.title for p in extract(text, id="t").posts}
     assert {"投资管理处处长", "试制中心主任", "第五届董事会独立董事", "财务科长", "亚太区副总裁", "兼职教授"} <= titles
+
+
+def test_career_verb_is_no_part_of_the_org() -> None:
+    text = "禤子墨，男，1970年出生，现任星河电器股份有限公司董事、副总经理。"
+    g = extract(text, id="t")
+    assert ("禤子墨", "董事", "星河电器股份有限公司") in _posts(g)
+    assert not any(e.name.startswith("现任") for e in g.entities)
+    assert ("詹明川", "市委书记", "任丘市") in _posts(extract("任丘市委书记詹明川出席。", id="t"))

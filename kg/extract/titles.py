@@ -666,6 +666,8 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
         start += cut + 1
     elif text.startswith(("原", "时任")) and len(text) >= 4:
         start += 1 if text[0] == "原" else 2
+    elif (lead := CAREER_VERB.match(text)) and len(text) - lead.end() >= 2:
+        start += lead.end()  # 现任本公司董事, 历任某集团…: the career verb is no part of the org
     # 某联盟理事会常务委员: the post is held in the body's organisation, not in its board
     body = GOVERNING_BODY.search(sent.norm[start - sent.start : end - sent.start])
     if body and body.start() >= 2:
@@ -700,6 +702,8 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
 UNIT_HEADS = frozenset("处长 部长 科长 局长 厅长 司长".split())
 
 
+# Career verbs glued to the front of an organisation by the tagger (现任/v 本公司 read as one span).
+CAREER_VERB = re.compile(r"^(现任|历任|曾任|先后任|起任|任(?![丘城县命职])|现为|曾为|兼任|后任|并任)")
 # Joints that end a list before an organisation: the title of the person before (院士和), or 及.
 ORG_JOINT = re.compile(r"^.*(院士|教授|先生|女士|主席|书记|主任|会长|部长)(和|及|与|、)")
 # Words that open a clause, not a name, when glued to the front of an organisation.
