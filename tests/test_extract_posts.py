@@ -388,3 +388,29 @@ def test_career_verb_is_no_part_of_the_org() -> None:
     assert ("禤子墨", "董事", "星河电器股份有限公司") in _posts(g)
     assert not any(e.name.startswith("现任") for e in g.entities)
     assert ("詹明川", "市委书记", "任丘市") in _posts(extract("任丘市委书记詹明川出席。", id="t"))
+
+
+def test_academic_rank_after_an_office_holder_is_the_university_s() -> None:
+    g = extract("青岚大学发展规划处处长詹双印教授、北岭大学化学学院副院长禤海林教授出席。", id="t")
+    assert {("詹双印", "处长", "青岚大学发展规划处"), ("詹双印", "教授", "青岚大学"),
+            ("禤海林", "教授", "北岭大学化学学院")} <= _posts(g)
+
+
+def test_former_region_head_and_function_titles() -> None:
+    assert _full(extract("北岭市原市长詹沛川接受审查。", id="t")) == {
+        ("詹沛川", "原市长", "北岭市", "former", None, None)}
+    assert _posts(extract("太原市长詹明川出席。", id="t")) == {("詹明川", "市长", "太原市")}
+    g = extract("星河视觉科技有限公司制作总监禤兴旺出席。", id="t")
+    assert _posts(g) == {("禤兴旺", "制作总监", "星河视觉科技有限公司")}
+
+
+def test_dated_sentence_names_its_appointee() -> None:
+    text = "2003年12月，詹若彦任北岭大学党委副书记，2011年5月至今，任北岭大学党委常务副书记、副校长。"
+    got = _full(extract(text, id="t"))
+    assert ("詹若彦", "党委常务副书记", "北岭大学", "current", "2011-05", None) in got
+    assert ("詹若彦", "副校长", "北岭大学", "current", "2011-05", None) in got
+
+
+def test_career_organisation_as_printed_in_traditional_script() -> None:
+    text = "詹曉強，男，1975年11月出生，曾任紹興市委常委、諸暨市委書記。"
+    assert {("詹曉強", "市委常委", "紹興市"), ("詹曉強", "市委書記", "諸暨市")} <= _posts(extract(text, id="t"))

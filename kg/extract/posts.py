@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.hierarchy import parents
 from kg.extract.mentions import CLASS_REFERENCES, GENERIC
 from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, to_simplified
@@ -169,6 +170,10 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         if inherited is None and not chain and first.org_start is None and not after_name:
             # 某常委会副主任甲主持会议，副主任乙、丙出席: the same title, bare, later in the sentence
             inherited = same_title.get(_head(first.title))
+        if inherited and not chain and ts.title_start >= ts.name_end and _head(ts.title) in ACADEMIC \
+                and ADMIN_UNIT.search(to_simplified(inherited)):
+            roots = parents(to_simplified(inherited))  # 某大学发展规划处处长甲教授: the rank is the university's
+            inherited = inherited[: len(roots[-1])] if roots else inherited
         org = inherited
         cue_start = first.cue_start if first.cue_start is not None else ts.cue_start
         cue = _clause_before(sent, first.title_start) if cue_start is None else \
@@ -205,7 +210,12 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
 
 
 # Ranks a person holds, not seats of a body: not carried to the next bare one (教授甲、副教授乙).
-ACADEMIC = frozenset("教授 研究员 院士 博士生导师 硕士生导师 工程师 高级工程师 讲师 研究馆员 主任医师 博士后".split())
+ACADEMIC = frozenset("教授 研究员 院士 博士生导师 硕士生导师 工程师 高级工程师 讲师 研究馆员 主任医师 博士后 副教授 "
+                     "副研究员 博导".split())
+
+
+# Administrative units, which confer no academic rank (学院, 系, 研究所 do: 某大学化学学院院长甲教授).
+ADMIN_UNIT = re.compile(r"(处|办|办公室|部|室|科|中心|馆)$")
 
 
 def _head(title: str) -> str:
@@ -266,6 +276,21 @@ def _ends_with_title(text: str, pos: int) -> bool:
     return bool(title) and len(before) > len(title)
 
 
+# The verbs after a name that make a dated sentence a career statement (2003年12月，甲任…).
+DATED_VERBS = frozenset("任 担任 出任 调任 升任 转任 兼任 任职 当选 当选为 改任 接任".split())
+
+
+def _dated_subject(sent: Sentence) -> str | None:
+    """The person a sentence opening with a date appoints: 2003年12月，甲任某校党委副书记，…"""
+    toks = sent.tokens
+    k = 0
+    while k < len(toks) and (toks[k].tag in ("TIME", "m") or toks[k].norm in ("，", ",", "至今", "起")):
+        k += 1
+    if k == 0 or k + 1 >= len(toks) or toks[k].tag != "PER" or toks[k + 1].norm not in DATED_VERBS:
+        return None
+    return toks[k].text if is_plausible_name(toks[k].norm, True) else None
+
+
 def _ym(year: str | None, month: str | None) -> str | None:
     if not year:
         return None
@@ -282,11 +307,13 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
             subject = None  # a new paragraph: the biography is over
         prev_end = sent.end
         subject = _bio_subject(text, sent) or subject
-        if subject is None:
+        dated = _dated_subject(sent) if subject is None else None  # 2003年12月，甲任某校党委副书记 (this sentence)
+        if subject is None and dated is None:
             continue
+        who = subject or dated or ""
         if NOT_CAREER_SENTENCE.search(sent.norm):
             continue  # 出席仪式的还有某会秘书长: a report of others inside the biography's paragraph
-        others = [t for t in sent.tokens if t.tag == "PER" and t.text != subject]
+        others = [t for t in sent.tokens if t.tag == "PER" and t.text != who]
         status, start, end, org = "current", None, None, None
         listed: list[str] = []  # organisations listed with 、 before the title they share
         pos = 0
@@ -309,12 +336,17 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                 status = "former"
             elif CAREER_CURRENT.search(raw):
                 status = "current"
+            if raw.startswith(to_simplified(who)):
+                raw = raw[len(who) :]  # 甲任某校党委副书记: the subject named before the verb
             lead = CAREER_LEAD.match(raw)
             body = raw[lead.end() :] if lead else raw
             if not any(a <= t.start < b for t in others) and 2 <= len(body) <= 60:
                 title = career_title(body)
                 if title:
                     own = body[: len(body) - len(title)].strip()
+                    printed_own = sent.text[b - sent.start - len(title) - len(own) : b - sent.start - len(title)]
+                    if to_simplified(printed_own) == own:
+                        own = printed_own  # as the article prints it (Traditional script stays so)
                     if own and region_title(title) and own[-1] != title[0] and len(own) <= 4:
                         own += title[0]  # 诸暨市委书记: the post belongs to the region (GUIDELINE)
                     if own and (len(own) < 2 or NOT_CAREER_ORG.search(own) or to_simplified(own) in GENERIC):
@@ -323,9 +355,9 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                     ev = Evidence(sent.text, a, b)
                     printed = sent.text[b - sent.start - len(title) : b - sent.start]
                     kind = "interim" if title.startswith("代") else status
-                    posts.append(Post(subject, printed, org, ev, kind, start, end))
+                    posts.append(Post(who, printed, org, ev, kind, start, end))
                     if own:  # 甲公司、乙公司副总经理: each organisation listed before the title
-                        posts.extend(Post(subject, printed, o, ev, kind, start, end) for o in listed)
+                        posts.extend(Post(who, printed, o, ev, kind, start, end) for o in listed)
                     listed = []
                 elif body:
                     org = None

@@ -67,13 +67,14 @@ def _title_words() -> tuple[SuffixSet, SuffixSet]:
 POSTED = re.compile(r"驻[\u4e00-\u9fff]{1,3}$")
 POSTED_HEADS = frozenset("总领事 副总领事 领事 大使 公使 参赞 代表 首席代表 总代表 特派员 代办".split())
 # 原 marks a former post where an organisation (or nothing) precedes it: 某会原副主席, not 太原市长.
-FORMER = re.compile(r"(?:^|[委会局部院司厅所协联办校团社处室组])原$")
+FORMER = re.compile(r"(?:^|[委会局部院司厅所协联办校团社处室组]|[\u4e00-\u9fff]{2}[省市县区州])原$")
 # Heads that take a department before them (组织部长, 工会主席, 财务部经理).
 DEPARTMENT_HEADS = re.compile(r"^(副|常务副)?(部长|处长|科长|主任|主席|书记|经理|总经理|总监|负责人|组长)$")
 # A function before a manager's title forms one title with it (财务总监, 技术负责人, 销售经理).
 FUNCTION_HEADS = re.compile(r"^(副)?(总监|经理|负责人|主管|总经理|总裁)$")
 FUNCTIONS = re.compile(r"(财务|技术|营销|销售|市场|行政|人事|人力资源|运营|生产|质量|研发|投资|品牌|采购|项目|客户"
-                       r"|业务|信息|安全|法务|审计|风控|工程|设计)$")
+                       r"|业务|信息|安全|法务|审计|风控|工程|设计|制作|创意|艺术|策划|公关|内容|产品|数据|战略|招商"
+                       r"|教学|培训|宣传|新闻|编辑|视觉|音乐|传播|合规|供应链|物流)$")
 # Inside a biography, the innermost unit before a head title is part of it (résumés print
 # 财务处副处长, 技术中心主任 as one title): the words after the last organisation ending.
 CAREER_UNIT = re.compile(r"(?:^|公司|集团|厂|局|厅|院|所|行|会|大学|学校|委|署|站|社)"
