@@ -414,3 +414,12 @@ def test_dated_sentence_names_its_appointee() -> None:
 def test_career_organisation_as_printed_in_traditional_script() -> None:
     text = "詹曉強，男，1975年11月出生，曾任紹興市委常委、諸暨市委書記。"
     assert {("詹曉強", "市委常委", "紹興市"), ("詹曉強", "市委書記", "諸暨市")} <= _posts(extract(text, id="t"))
+
+
+def test_implied_org_is_the_association_the_article_is_about() -> None:
+    text = ("星河蔬菜果品行业协会召开第三届会员大会。星河蔬菜果品行业协会会长詹立山作报告。"
+            "大会选举禤明远为副会长。")
+    assert ("禤明远", "副会长", "星河蔬菜果品行业协会") in _posts(extract(text, id="t"))
+    # two cities named: a bare 市长 stays null
+    text = "青岚市代表团访问北岭市。市长詹明川会见了代表团。"
+    assert ("詹明川", "市长", None) in _posts(extract(text, id="t"))

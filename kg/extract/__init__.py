@@ -12,7 +12,7 @@ from typing import TypeVar
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
+from kg.extract.posts import GOVERNMENT_BODIES, career_posts, implied_org, sentence_posts
 from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
@@ -143,6 +143,9 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
         return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
 
     posts[:] = [p for p in posts if p.org or not restated(p)]
+    known = [(c.name, FAMILY[c.type], len(c.mentions)) for c in clusters if FAMILY[c.type] in ("Org", "Place")]
+    for p in posts:  # 校长甲 in a school's report: the school (GUIDELINE implied_org)
+        p.org = p.org or implied_org(p.title, known)
 
 
 def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None:

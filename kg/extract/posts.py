@@ -372,3 +372,32 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
             if sep in "；;。":
                 status, start, end, org = "current", None, None, None
     return posts
+
+
+# Titles whose organisation an article leaves implied, with the endings of the organisations they may
+# belong to (GUIDELINE implied_org: its one association for a bare 会长, its one company for 董事长).
+IMPLIED_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"^(副|常务副|执行|名誉|常务|创会)?(会长|理事长|秘书长|监事长|理事|监事)$"),
+     ("协会", "学会", "商会", "联合会", "总会", "促进会", "研究会", "基金会", "联谊会", "同乡会")),
+    (re.compile(r"^(副|常务副)?(董事长|总经理|总裁)$"), ("公司", "集团")),
+)
+
+
+def implied_org(title: str, orgs: list[tuple[str, str, int]]) -> str | None:
+    """The organisation a bare title leaves implied, where the article makes it unambiguous.
+
+    ``orgs`` holds the article's organisations and places as (name, family, mentions). A title
+    of an association or a company takes the one such organisation the article is about: named
+    at least twice, and twice as often as any other. Regions and schools are left null: an
+    article about a visit names two cities, and a school's report names its colleges more often
+    than the school (measured on the tuning folds).
+    """
+    t = to_simplified(title)
+    for kind, endings in IMPLIED_KINDS:
+        if kind.match(t):
+            cands = sorted(((c, n) for n, fam, c in orgs if fam == "Org" and to_simplified(n).endswith(endings)),
+                           reverse=True)
+            if cands and cands[0][0] >= 2 and (len(cands) == 1 or cands[0][0] >= 2 * cands[1][0]):
+                return cands[0][1]
+            return None
+    return None
