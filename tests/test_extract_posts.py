@@ -423,3 +423,32 @@ def test_implied_org_is_the_association_the_article_is_about() -> None:
     # two cities named: a bare 市长 stays null
     text = "青岚市代表团访问北岭市。市长詹明川会见了代表团。"
     assert ("詹明川", "市长", None) in _posts(extract(text, id="t"))
+
+
+def test_chain_link_the_rules_cannot_read_does_not_cut_the_chain() -> None:
+    text = "省政府驻青岚办事处党委副书记、副主任、一级巡视员、驻北岭市第一书记和工作队牵头负责人詹金秀出席。"
+    g = extract(text, id="t")
+    got = _posts(g)
+    assert {("詹金秀", "党委副书记", "省政府驻青岚办事处"), ("詹金秀", "一级巡视员", "省政府驻青岚办事处")} <= got
+    assert ("詹金秀", "负责人", "省政府驻青岚办事处") not in got
+
+
+def test_titles_that_name_their_body_and_anaphoric_orgs() -> None:
+    g = extract("同善堂值理会副主席禤莱德及全国政协委员北岭立法会议员该会会长詹志强等嘉宾出席。", id="t")
+    got = _posts(g)
+    assert ("詹志强", "全国政协委员", None) in got and ("詹志强", "议员", "北岭立法会") in got
+    g = extract("最高人民法院第三巡回法庭副庭长禤成玉，全国人大代表詹青松出席。", id="t")
+    assert ("詹青松", "全国人大代表", None) in _posts(g)
+
+
+def test_society_confers_no_rank_and_an_office_is_no_name() -> None:
+    g = extract("星河昆虫学会理事詹利珍教授发言。", id="t")
+    assert ("詹利珍", "教授", None) in _posts(g)
+    g = extract("外交部驻港特派员公署特派员禤新华出席。", id="t")
+    assert not any(p.person == "公署" for p in g.posts)
+    assert "公署" not in {e.name for e in g.entities}
+
+
+def test_shorter_name_of_the_same_org_repeats_the_post() -> None:
+    text = "北岭正商集团董事长詹敬国出席签约仪式。正商集团董事长詹敬国致辞。"
+    assert _posts(extract(text, id="t")) == {("詹敬国", "董事长", "北岭正商集团")}

@@ -88,7 +88,8 @@ HOME_REFERENCES: dict[str, tuple[str, ...]] = {
     **{w: ("公司", "集团") for w in ("公司", "本公司", "该公司", "集团", "我公司")},
     **{w: ("实验室",) for w in ("实验室", "本实验室", "该实验室", "室")},
     **{w: ("研究所", "所") for w in ("研究所", "本所", "该所", "我所", "所")},
-    **{w: ("协会", "学会", "商会", "联合会") for w in ("本会", "该会", "我会")},
+    **{w: ("协会", "学会", "商会", "联合会", "同乡会", "联谊会", "总会", "促进会", "研究会")
+       for w in ("本会", "该会", "我会")},
 }
 
 
@@ -143,6 +144,13 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
         return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
 
     posts[:] = [p for p in posts if p.org or not restated(p)]
+    orgs_of: dict[tuple[str, str], set[str]] = {}
+    for p in posts:
+        if p.org:
+            orgs_of.setdefault((p.person, p.title), set()).add(to_simplified(p.org))
+    # 河南某集团董事长甲 … 某集团董事长甲: the shorter name of the same organisation is that post again
+    posts[:] = [p for p in posts if not p.org or not any(
+        len(o) > len(to_simplified(p.org)) and o.endswith(to_simplified(p.org)) for o in orgs_of[p.person, p.title])]
     known = [(c.name, FAMILY[c.type], len(c.mentions)) for c in clusters if FAMILY[c.type] in ("Org", "Place")]
     for p in posts:  # 校长甲 in a school's report: the school (GUIDELINE implied_org)
         p.org = p.org or implied_org(p.title, known)

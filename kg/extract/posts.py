@@ -95,6 +95,8 @@ def _clause_before(sent: Sentence, pos: int) -> str:
 BODY_WORDS = frozenset("管委会 党委 党工委 党组 工委 政府 人民政府 人大常委会 政协 纪委 董事会 办公室".split())
 
 
+# Titles that name the body they are held in (全国人大代表, 政协委员): no organisation is carried to them.
+NAMES_ITS_BODY = re.compile(r"(人大代表|政协委员|政协常委)$")
 # Joints between two organisations that share the titles after them (A公司和B公司董事长甲).
 ORG_JOINTS = frozenset("和 、 及 与".split())
 
@@ -130,6 +132,14 @@ def _joined(sent: Sentence, left_end: int, right_start: int) -> bool:
     return sent.text[left_end - sent.start : right_start - sent.start].strip() in ("、", "", "兼", "及")
 
 
+def _unread_link(sent: Sentence, left_end: int, right_start: int) -> bool:
+    """某办事处党委副书记、副主任、驻某市工作队和某组牵头负责人甲: a link between two of the chain that
+    the rules could not read (no clause mark, no name in it) does not cut the chain."""
+    gap = sent.text[left_end - sent.start : right_start - sent.start]
+    return gap.startswith("、") and 2 <= len(gap) <= 24 and not CLAUSE_END.search(gap) and "、" not in gap[1:] \
+        and not any(t.tag == "PER" and left_end <= t.start < right_start for t in sent.tokens)
+
+
 def _listed(sent: Sentence, left_end: int, right_start: int) -> bool:
     """The next item of the same list of people: only a separator between them."""
     return sent.text[left_end - sent.start : right_start - sent.start].strip() in (
@@ -154,7 +164,9 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
         person = sent.text[ts.name_start - sent.start : ts.name_end - sent.start]
         span_start = _left(pending[0]) if pending else _left(ts)
         ev = Evidence(sent.text, min(span_start, ts.name_start), max(ts.name_end, ts.title_end))
-        chain = pending if pending and _joined(sent, pending[-1].title_end, _left(ts)) else []
+        unread = bool(pending) and not _joined(sent, pending[-1].title_end, _left(ts)) \
+            and _unread_link(sent, pending[-1].title_end, _left(ts))
+        chain = pending if pending and (unread or _joined(sent, pending[-1].title_end, _left(ts))) else []
         pending = []
         first = chain[0] if chain else ts
         inherited = None
@@ -167,13 +179,17 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             inherited = last_chain.get(_head(first.title), last_org)
             if inherited and _regional(first.title) != _region_org(inherited):
                 inherited = None  # 市人大常委会主任甲，市委常委、常务副市长乙: a region's post, not the body's
+            if NAMES_ITS_BODY.search(to_simplified(first.title)):
+                inherited = None  # 某会副主席甲及全国政协委员乙: the title names its own body
         if inherited is None and not chain and first.org_start is None and not after_name:
             # 某常委会副主任甲主持会议，副主任乙、丙出席: the same title, bare, later in the sentence
             inherited = same_title.get(_head(first.title))
-        if inherited and not chain and ts.title_start >= ts.name_end and _head(ts.title) in ACADEMIC \
-                and ADMIN_UNIT.search(to_simplified(inherited)):
-            roots = parents(to_simplified(inherited))  # 某大学发展规划处处长甲教授: the rank is the university's
-            inherited = inherited[: len(roots[-1])] if roots else inherited
+        if inherited and not chain and ts.title_start >= ts.name_end and _head(ts.title) in ACADEMIC:
+            if to_simplified(inherited).endswith("会"):
+                inherited = None  # 某学会理事甲教授: no society confers the rank
+            elif ADMIN_UNIT.search(to_simplified(inherited)):
+                roots = parents(to_simplified(inherited))  # 某大学发展规划处处长甲教授: the rank is the university's
+                inherited = inherited[: len(roots[-1])] if roots else inherited
         org = inherited
         cue_start = first.cue_start if first.cue_start is not None else ts.cue_start
         cue = _clause_before(sent, first.title_start) if cue_start is None else \
@@ -197,6 +213,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             if own is None and org and link.org_start is None and _region_org(org) and not _regional(link.title) \
                     and department_of(link.title):
                 org = None  # 某市委常委、宣传部部长: the department is printed as the title's own org
+            if unread and link is ts:
+                org = None  # past a link the rules could not read, the chain's org is not carried
             org = own or org  # 某镇党委副书记、镇长: one org along the chain
             posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
             if org:

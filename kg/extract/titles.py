@@ -24,7 +24,7 @@ from kg.lexicon import SuffixSet, _lines, lexicon
 NAME_STOP = frozenset(
     "等 先生 女士 同志 一行 及 和 与 同 在 为 对 向 代表 率 率队 带队 陪同 分别 共同 也 都 就 "
     "出席 参加 主持 表示 指出 强调 介绍 讲话 致辞 发言 宣读 作 会见 考察 调研 参观 听取 "
-    "说 认为 希望 等人 则 还 亦 受 应邀 作为".split()
+    "说 认为 希望 等人 则 还 亦 受 应邀 作为 阁下".split()
 )
 # Region-level party committees: the title belongs to the region that precedes it.
 REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "乡党委")
@@ -233,7 +233,10 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
         elif end < len(tokens) and len(text) == 1 and len(tokens[end].norm) == 2 \
                 and tokens[end].tag in ("LOC", "n", "nz", "a", "an", "PER"):
             end += 1  # a surname alone: 隽/PER 新阳/LOC
-        return end if is_plausible_name("".join(t.norm for t in tokens[k:end]), True) else None
+        name = "".join(t.norm for t in tokens[k:end])
+        if len(name) == 2 and name[-1] in "署局厅处司":
+            return None  # 公署/PER: an office the tagger read as a name
+        return end if is_plausible_name(name, True) else None
     text = ""
     end = k
     while end < len(tokens) and tokens[end].tag != PUNCT_TAG and tokens[end].norm not in NAME_STOP:
@@ -249,7 +252,8 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     ends_clean = nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP or nxt.tag == "v"
     if end - k == 1 and len(text) == 2 and first.tag in ("n", "vn", "v", "q", "f", "s", "r", "t"):
         return None  # 理事单位: a two-character common word after a title is no name
-    if ends_clean and is_plausible_name(text, False):
+    if ends_clean and is_plausible_name(text, False) and not (
+            len(text) >= 2 and text[-1] in "署局部厅处科所站院会委办司"):  # 某特派员公署: an office, no name
         return end
     return None
 
@@ -361,7 +365,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if nxt is not None and nxt.norm in ("：", ":") and i + 2 < len(toks):
             name_start_i = i + 2  # 理事会常务委员：甲、乙、丙 — a title heading a list of names
         name_end = name_after(toks, name_start_i) if nxt is not None else None
-        chain_link = nxt is not None and (nxt.norm in ("、", "兼", "及") or nxt.tag in ("ORG", "LOC"))
+        chain_link = nxt is not None and (nxt.norm in ("、", "兼", "及") or nxt.tag in ("ORG", "LOC")
+                                          or nxt.norm in ANAPHORIC_ORGS)  # 某会议员该会会长甲
         if name_end is None and not chain_link:
             continue
         title_start = tok.end - len(title)
@@ -372,6 +377,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         if toks[k].start < title_start:  # the title begins inside a word: 河畔区委/书记
             first = extend_left(toks, k, stop_titles=False, loose=True)
             org_s, org_e = toks[max(first, seg_start)].start, title_start
+        elif k - 1 >= seg_start and toks[k - 1].norm in ANAPHORIC_ORGS:  # 该会会长, 本院院长
+            org_s, org_e = toks[k - 1].start, title_start
         elif k - 1 >= seg_start and toks[k - 1].norm in ")）" and _bracketed_org(toks, k - 1, seg_start) is not None:
             first = _bracketed_org(toks, k - 1, seg_start)  # 某省工商联(总商会)专职副主席
             org_s, org_e = toks[first].start, title_start
@@ -403,6 +410,9 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
     return out
 
 
+# One-word references to the article's own institution before a title (该会会长, 本院院长).
+ANAPHORIC_ORGS = frozenset("该会 本会 我会 该院 本院 我院 该校 本校 我校 该所 本所 该公司 本公司 该集团 该中心 本中心"
+                           .split())
 # Words after which a name opens its clause as much as after punctuation (由甲董事长主持).
 CLAUSE_OPENERS = frozenset("由 和 与 及 同 请 随后 最后 首先 接着 期间 会上 会后".split())
 
