@@ -243,9 +243,9 @@ def test_title_after_the_name_keeps_the_org_except_academician() -> None:
     assert ("禤明远", "教授", "北岭大学") in _posts(extract("北岭大学副院长禤明远教授出席。", id="t"))
 
 
-def test_former_post_keeps_its_marker() -> None:
+def test_former_post_is_marked_by_its_status() -> None:
     assert _full(extract("北岭省工商联原副主席禤明远出席。", id="t")) == {
-        ("禤明远", "原副主席", "北岭省工商联", "former", None, None)}
+        ("禤明远", "副主席", "北岭省工商联", "former", None, None)}
     assert ("符泽岚", "市长") in {(p.person, p.title) for p in extract("太原市长符泽岚出席。", id="t").posts}
 
 
@@ -398,7 +398,7 @@ def test_academic_rank_after_an_office_holder_is_the_university_s() -> None:
 
 def test_former_region_head_and_function_titles() -> None:
     assert _full(extract("北岭市原市长詹沛川接受审查。", id="t")) == {
-        ("詹沛川", "原市长", "北岭市", "former", None, None)}
+        ("詹沛川", "市长", "北岭市", "former", None, None)}
     assert _posts(extract("太原市长詹明川出席。", id="t")) == {("詹明川", "市长", "太原市")}
     g = extract("星河视觉科技有限公司制作总监禤兴旺出席。", id="t")
     assert _posts(g) == {("禤兴旺", "制作总监", "星河视觉科技有限公司")}

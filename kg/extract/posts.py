@@ -118,6 +118,12 @@ def _co_org(sent: Sentence, first: TitleSpan) -> str | None:
     return org if len(org) >= 4 and lex.org_suffixes.longest_suffix(to_simplified(org)) else None
 
 
+def _unmarked(title: str) -> str:
+    """The title without 原: the post's status says it is former (某会原副主席 → 副主席, former), as the
+    annotated articles name such posts; 代 stays (代市长 is the interim title itself)."""
+    return title[1:] if title.startswith("原") and len(title) > 2 else title
+
+
 def _left(ts: TitleSpan) -> int:
     """Where a post's words begin: its organisation, or its title when it has none."""
     return ts.title_start if ts.org_start is None else ts.org_start
@@ -216,7 +222,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             if unread and link is ts:
                 org = None  # past a link the rules could not read, the chain's org is not carried
             org = own or org  # 某镇党委副书记、镇长: one org along the chain
-            posts.append(Post(person, title, org, ev, status if not title.startswith("代") else "interim"))
+            kind = "interim" if title.startswith("代") else "former" if title.startswith("原") else status
+            posts.append(Post(person, _unmarked(title), org, ev, kind))
             if org:
                 chain_orgs.setdefault(_head(link.title), org)
             if co_org and org == _org_text(sent, first):  # A公司和B公司董事长甲: the post at A too
