@@ -336,7 +336,7 @@ def test_unit_contracted_with_its_head() -> None:
 
 
 def test_founding_prefix_and_bracketed_organisation() -> None:
-    assert _posts(extract("由百合分会创会会长禤佳音主持。", id="t")) == {("禤佳音", "创会会长", "百合分会")}
+    assert _posts(extract("由星河分会创会会长禤佳音主持。", id="t")) == {("禤佳音", "创会会长", "星河分会")}
     g = extract("北岭省工商联(总商会)专职副主席詹胜川出席。", id="t")
     assert _posts(g) == {("詹胜川", "专职副主席", "北岭省工商联(总商会)")}
 
@@ -434,7 +434,7 @@ def test_chain_link_the_rules_cannot_read_does_not_cut_the_chain() -> None:
 
 
 def test_titles_that_name_their_body_and_anaphoric_orgs() -> None:
-    g = extract("同善堂值理会副主席禤莱德及全国政协委员北岭立法会议员该会会长詹志强等嘉宾出席。", id="t")
+    g = extract("星河善堂值理会副主席禤莱德及全国政协委员北岭立法会议员该会会长詹志强等嘉宾出席。", id="t")
     got = _posts(g)
     assert ("詹志强", "全国政协委员", None) in got and ("詹志强", "议员", "北岭立法会") in got
     g = extract("最高人民法院第三巡回法庭副庭长禤成玉，全国人大代表詹青松出席。", id="t")
@@ -444,11 +444,18 @@ def test_titles_that_name_their_body_and_anaphoric_orgs() -> None:
 def test_society_confers_no_rank_and_an_office_is_no_name() -> None:
     g = extract("星河昆虫学会理事詹利珍教授发言。", id="t")
     assert ("詹利珍", "教授", None) in _posts(g)
-    g = extract("外交部驻港特派员公署特派员禤新华出席。", id="t")
+    g = extract("外交部驻岚特派员公署特派员禤新华出席。", id="t")
     assert not any(p.person == "公署" for p in g.posts)
     assert "公署" not in {e.name for e in g.entities}
 
 
 def test_shorter_name_of_the_same_org_repeats_the_post() -> None:
-    text = "北岭正商集团董事长詹敬国出席签约仪式。正商集团董事长詹敬国致辞。"
-    assert _posts(extract(text, id="t")) == {("詹敬国", "董事长", "北岭正商集团")}
+    text = "北岭正和集团董事长詹敬国出席签约仪式。正和集团董事长詹敬国致辞。"
+    assert _posts(extract(text, id="t")) == {("詹敬国", "董事长", "北岭正和集团")}
+
+
+def test_second_body_in_a_chain_is_printed_as_itself() -> None:
+    g = extract("云溪开发区党工委委员、管委会副主任詹保庆出席会议。", id="t")
+    assert ("詹保庆", "副主任", "管委会") in _posts(g)
+    # a two-character name ending like an office is still a name
+    assert ("禤司", "检察长", "省检察院") in _posts(extract("副省长詹杰，省检察院检察长禤司列席会议。", id="t"))

@@ -211,8 +211,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             if (own is None or to_simplified(own) in GOVERNMENT_BODIES) and org and link.org_start is not None:
                 # 某区党工委书记、管委会主任: the chain's org plus a class word is that org's body
                 word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
-                if to_simplified(word) in BODY_WORDS:
-                    own = org + word
+                if to_simplified(word) in BODY_WORDS and not any(to_simplified(org).endswith(b) for b in BODY_WORDS):
+                    own = org + word  # (not 某区党工委 + 管委会: a second body is printed as itself)
             if not link.title:
                 continue  # the name of a title the lexicon lacks: no post of its own
             title = link.composed or _title_text(sent, link)
@@ -403,7 +403,7 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
 # belong to (GUIDELINE implied_org: its one association for a bare 会长, its one company for 董事长).
 IMPLIED_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^(副|常务副|执行|名誉|常务|创会)?(会长|理事长|秘书长|监事长|理事|监事)$"),
-     ("协会", "学会", "商会", "联合会", "总会", "促进会", "研究会", "基金会", "联谊会", "同乡会")),
+     ("协会", "学会", "商会", "联合会", "总会", "促进会", "研究会", "基金会", "联谊会", "同乡会", "工商联")),
     (re.compile(r"^(副|常务副)?(董事长|总经理|总裁)$"), ("公司", "集团")),
 )
 

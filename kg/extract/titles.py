@@ -214,6 +214,10 @@ def is_plausible_name(s: str, tagged_person: bool) -> bool:
     return s[0] in lex.single_surnames and 2 <= n <= 3
 
 
+# Offices whose first character is also a surname (公署 after 某特派员): no name after a title.
+OFFICE_WORDS = frozenset("公署 总署 分署 总局 分局 支局 总部 分部 分处 总队 支队 分院 总院 分会 总会 分社 总社".split())
+
+
 def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     """Index one past the last token of a name starting at tokens[k], or None."""
     if k >= len(tokens):
@@ -234,7 +238,7 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
                 and tokens[end].tag in ("LOC", "n", "nz", "a", "an", "PER"):
             end += 1  # a surname alone: 隽/PER 新阳/LOC
         name = "".join(t.norm for t in tokens[k:end])
-        if len(name) == 2 and name[-1] in "署局厅处司":
+        if name in OFFICE_WORDS:
             return None  # 公署/PER: an office the tagger read as a name
         return end if is_plausible_name(name, True) else None
     text = ""
@@ -252,8 +256,7 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     ends_clean = nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP or nxt.tag == "v"
     if end - k == 1 and len(text) == 2 and first.tag in ("n", "vn", "v", "q", "f", "s", "r", "t"):
         return None  # 理事单位: a two-character common word after a title is no name
-    if ends_clean and is_plausible_name(text, False) and not (
-            len(text) >= 2 and text[-1] in "署局部厅处科所站院会委办司"):  # 某特派员公署: an office, no name
+    if ends_clean and is_plausible_name(text, False) and text not in OFFICE_WORDS:  # 某特派员公署: no name
         return end
     return None
 
