@@ -459,3 +459,10 @@ def test_second_body_in_a_chain_is_printed_as_itself() -> None:
     assert ("詹保庆", "副主任", "管委会") in _posts(g)
     # a two-character name ending like an office is still a name
     assert ("禤司", "检察长", "省检察院") in _posts(extract("副省长詹杰，省检察院检察长禤司列席会议。", id="t"))
+
+
+def test_zuowei_gives_the_post_and_a_verb_ends_the_clause() -> None:
+    assert _posts(extract("詹云峰作为星河集团总经理发言。", id="t")) == {("詹云峰", "总经理", "星河集团")}
+    assert _posts(extract("詹云峰作为嘉宾代表发言。", id="t")) == set()
+    assert _posts(extract("禤明远当选为星河商会会长兼秘书长。", id="t")) == {
+        ("禤明远", "会长", "星河商会"), ("禤明远", "秘书长", "星河商会")}

@@ -464,7 +464,7 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
 
 # 甲当选/出任/担任/任 某会主席; 任命甲为某局局长 (免去甲的…职务 gives no post: 的 is no such verb)
 APPOINT = frozenset("为 当选 当选为 任命 聘任 聘为 出任 担任 任 兼任 升任 接任 调任 转任 改任 连任 任命为 "
-                    "被任命为 履新 获选 推选为 选为".split())
+                    "被任命为 履新 获选 推选为 选为 作为".split())  # 作为: 甲作为某集团总经理发言
 APPOINT_LEAD = re.compile(r"^(新一届|新任|首任|第[^，,。]{1,4}届|本届|为)")
 APPOINT_TAIL = re.compile(r"(新一届|新任|首任|第[^，,。]{1,4}[届任]|本届)$")
 # Words between a name and its appointment verb: 甲同志成功当选, 乙随即出任, 丙以190票的高票当选为,
@@ -569,8 +569,10 @@ def appointment_titles(sent: Sentence) -> list[TitleSpan]:
                 choose_cue = toks[i - 1].start
         first = j
         while j < len(toks) and (toks[j].tag != PUNCT_TAG or toks[j].norm == "、") \
-                and toks[j].norm not in ("的", "职务", "一职") and toks[j].tag != "PER":
-            j += 1
+                and toks[j].norm not in ("的", "职务", "一职") and toks[j].tag != "PER" \
+                and not (toks[j].tag == "v" and toks[j].norm != "兼" and not _unit_word(toks[j]) and j > first
+                         and title_before("".join(t.norm for t in toks[first:j]))):
+            j += 1  # (a verb after a title ends the clause: 甲作为某集团总经理发言)
         while j > first and toks[j - 1].norm in NAME_JOINS:
             j -= 1  # …院长、周某为…: the list mark before the next name
         if j < len(toks) and toks[j].tag == "PER":
