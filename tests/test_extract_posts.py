@@ -466,3 +466,10 @@ def test_zuowei_gives_the_post_and_a_verb_ends_the_clause() -> None:
     assert _posts(extract("詹云峰作为嘉宾代表发言。", id="t")) == set()
     assert _posts(extract("禤明远当选为星河商会会长兼秘书长。", id="t")) == {
         ("禤明远", "会长", "星河商会"), ("禤明远", "秘书长", "星河商会")}
+
+
+def test_proposed_post_in_a_biography() -> None:
+    text = "禤明远，男，汉族，1970年5月生，研究生学历。现任青岚市发改委主任；拟任青岚市副市长。"
+    got = _full(extract(text, id="t"))
+    assert ("禤明远", "副市长", "青岚市", "proposed", None, None) in got
+    assert ("禤明远", "主任", "青岚市发改委", "current", None, None) in got

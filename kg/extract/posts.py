@@ -273,6 +273,7 @@ NAME_ASIDE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}[）)](?=[\u4e00-\u9fff])")
 SOFT_JOINS = frozenset(("以及", "和", "及"))
 CAREER_FORMER = re.compile(r"(历任|曾任|先后任|先后担任|曾担任|此前任|原任)")
 CAREER_CURRENT = re.compile(r"(现任|至今|目前|现为)")
+CAREER_PROPOSED = re.compile(r"^(拟任|拟提名|拟推荐|拟提名为|拟推荐为|拟)")
 NOT_CAREER_SENTENCE = re.compile(r"(出席|参加(?!工作)|还有|主持(?!工作)|陪同|会见|致辞|讲话)")
 NOT_CAREER_ORG = re.compile(r"(工作|毕业|获得|获|学习|就读|荣誉|称号|的|参加|享受|津贴|专业)")
 
@@ -359,6 +360,8 @@ def career_posts(text: str, sentences: list[Sentence]) -> list[Post]:
                 raw = raw[: date.start()] + raw[date.end() :]
             if CAREER_FORMER.search(raw):
                 status = "former"
+            elif CAREER_PROPOSED.search(raw):
+                status = "proposed"  # 拟任某区副区长
             elif CAREER_CURRENT.search(raw):
                 status = "current"
             if raw.startswith(to_simplified(who)):
