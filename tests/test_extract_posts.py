@@ -473,3 +473,8 @@ def test_proposed_post_in_a_biography() -> None:
     got = _full(extract(text, id="t"))
     assert ("禤明远", "副市长", "青岚市", "proposed", None, None) in got
     assert ("禤明远", "主任", "青岚市发改委", "current", None, None) in got
+
+
+def test_name_after_a_unit_the_suffix_list_lacks() -> None:
+    g = extract("北岭省联盟试点工作联络组詹新男秘书长，青岚联盟协发网禤学忠秘书长出席。", id="t")
+    assert ("詹新男", "秘书长", "北岭省联盟试点工作联络组") in _posts(g)

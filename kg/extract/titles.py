@@ -416,6 +416,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
 # One-word references to the article's own institution before a title (该会会长, 本院院长).
 ANAPHORIC_ORGS = frozenset("该会 本会 我会 该院 本院 我院 该校 本校 我校 该所 本所 该公司 本公司 该集团 该中心 本中心"
                            .split())
+# Last characters of the units a name may follow in 某组甲秘书长 (beyond the organisation suffixes).
+UNIT_ENDS = frozenset("组网室队站")
 # Words after which a name opens its clause as much as after punctuation (由甲董事长主持).
 CLAUSE_OPENERS = frozenset("由 和 与 及 同 请 随后 最后 首先 接着 期间 会上 会后".split())
 
@@ -454,8 +456,9 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
             out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, None, None, t.start, name_end, False))
             continue
         prev = toks[i - 1]
-        if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm):
-            continue
+        if prev.tag != "ORG" and not lexicon().org_suffixes.longest_suffix(prev.norm) \
+                and not (prev.tag in ("n", "nz", "j") and prev.norm[-1] in UNIT_ENDS):
+            continue  # (某工作联络组/n 甲秘书长, 某协发网/nz 乙秘书长: units the suffix list lacks)
         first = extend_left(toks, i - 1, stop_titles=False, loose=True, persons=False)
         out.append(TitleSpan(title, toks[j].end - len(title), toks[j].end, toks[first].start, prev.end,
                              t.start, name_end, False))
