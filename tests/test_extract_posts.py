@@ -478,3 +478,9 @@ def test_proposed_post_in_a_biography() -> None:
 def test_name_after_a_unit_the_suffix_list_lacks() -> None:
     g = extract("北岭省联盟试点工作联络组詹新男秘书长，青岚联盟协发网禤学忠秘书长出席。", id="t")
     assert ("詹新男", "秘书长", "北岭省联盟试点工作联络组") in _posts(g)
+
+
+def test_organisation_ending_cut_by_the_tagger_is_no_name() -> None:
+    text = "詹若愚先生：1966年出生，曾任青岚保税区星河发展有限公司办公室主任兼党办主任。"
+    g = extract(text, id="t")
+    assert "公室" not in {e.name for e in g.entities if e.type == "Person"}

@@ -385,7 +385,8 @@ def find_titles(sent: Sentence) -> list[TitleSpan]:
         elif k - 1 >= seg_start and toks[k - 1].norm in ")）" and _bracketed_org(toks, k - 1, seg_start) is not None:
             first = _bracketed_org(toks, k - 1, seg_start)  # 某省工商联(总商会)专职副主席
             org_s, org_e = toks[first].start, title_start
-        elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None:
+        elif k - 1 >= seg_start and toks[k - 1].tag == "PER" and name_end is None \
+                and not (k - 2 >= seg_start and _split_suffix(toks[k - 2].norm, toks[k - 1].norm)):
             continue  # 某中心某某主任、: the name before its title (name_first_titles reads it)
         elif k - 1 >= seg_start and (toks[k - 1].tag in NOMINAL_OR_NAME or _numbered_unit(toks[k - 1]) or (
                 toks[k - 1].tag in LOOSE and toks[k - 1].norm not in CLAUSE_WORDS and (len(toks[k - 1].norm) >= 3
@@ -422,6 +423,12 @@ UNIT_ENDS = frozenset("组网室队站")
 CLAUSE_OPENERS = frozenset("由 和 与 及 同 请 随后 最后 首先 接着 期间 会上 会后".split())
 
 
+def _split_suffix(before: str, name: str) -> bool:
+    """The 'name' completes an organisation ending begun by the word before it (办 + 公室 = 办公室)."""
+    found = lexicon().org_suffixes.longest_suffix(before + name)
+    return found is not None and len(found) > len(name)
+
+
 def name_first_titles(sent: Sentence) -> list[TitleSpan]:
     """ORG NAME TITLE: 某研究院某某副院长、某中心某某主任; NAME TITLE opening a clause: 甲董事长表示."""
     toks = sent.tokens
@@ -430,6 +437,8 @@ def name_first_titles(sent: Sentence) -> list[TitleSpan]:
         opens = i == 0 or toks[i - 1].tag == PUNCT_TAG or toks[i - 1].norm in CLAUSE_OPENERS
         if t.tag != "PER" or not (opens or toks[i - 1].tag in ("ORG", "n", "nz", "j")):
             continue
+        if i > 0 and _split_suffix(toks[i - 1].norm, t.norm):
+            continue  # 某公司办/ORG 公室/PER 主任: the tagger cut 办公室 in two
         j = i + 1
         # the tagger cut the name short before the title: 张宪/PER 中/f 处长
         if j + 1 < len(toks) and len(t.norm) == 2 and len(toks[j].norm) == 1 and toks[j].tag != PUNCT_TAG \
