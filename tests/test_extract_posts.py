@@ -484,3 +484,9 @@ def test_organisation_ending_cut_by_the_tagger_is_no_name() -> None:
     text = "詹若愚先生：1966年出生，曾任青岚保税区星河发展有限公司办公室主任兼党办主任。"
     g = extract(text, id="t")
     assert "公室" not in {e.name for e in g.entities if e.type == "Person"}
+
+
+def test_latin_script_name_after_a_title() -> None:
+    g = extract("星河大学校长Jonah B. Merrow教授代表外方发言。", id="t")
+    assert ("Jonah B. Merrow", "校长", "星河大学") in _posts(g)
+    assert _posts(extract("海川公司的创意总监Tavin表示满意。", id="t")) == {("Tavin", "创意总监", None)}

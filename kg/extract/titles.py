@@ -225,6 +225,9 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     first = tokens[k]
     if first.tag == PUNCT_TAG or first.norm in NAME_STOP:
         return None
+    latin = _latin_name(tokens, k)
+    if latin is not None:
+        return latin
     if first.tag == "PER":
         end = k + 1
         text = first.norm
@@ -259,6 +262,37 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
     if ends_clean and is_plausible_name(text, False) and text not in OFFICE_WORDS:  # 某特派员公署: no name
         return end
     return None
+
+
+LATIN_WORD = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)*$")  # John, Smith, BenBell (not CEO)
+LATIN_PART = re.compile(r"^([A-Z][a-z]*|[A-Z]\.?)$")  # a word or an initial inside the name
+LATIN_JOINS = frozenset(" -.·")
+
+
+def _latin_name(tokens: tuple[Token, ...], k: int) -> int | None:
+    """Index one past a Latin-script name after a title (某大学校长John A. Smith, 创意总监Eric), if one
+    starts at tokens[k]: capitalised words and initials joined by spaces, hyphens or dots."""
+    if not LATIN_WORD.match(tokens[k].norm):
+        return None
+    end = k + 1
+    j = k + 1
+    while j < len(tokens):
+        t = tokens[j].norm
+        if t.strip() == "" or t in LATIN_JOINS:
+            j += 1
+            continue
+        if LATIN_PART.match(t) or LATIN_WORD.match(t):
+            j += 1
+            end = j
+            continue
+        break
+    nxt = tokens[end] if end < len(tokens) else None
+    if nxt is not None and nxt.norm.strip() in (".", "-", "·"):
+        end += 1 if tokens[end - 1].norm.isupper() and len(tokens[end - 1].norm) == 1 else 0  # A.
+        nxt = tokens[end] if end < len(tokens) else None
+    if nxt is not None and nxt.tag in ("n", "nz", "ORG", "j", "LOC") and title_before(nxt.norm) != nxt.norm:
+        return None  # BenBell公司: a brand, not a name
+    return end if 2 <= len("".join(t.norm for t in tokens[k:end])) <= 40 else None
 
 
 def _token_at(tokens: tuple[Token, ...], pos: int) -> int:
