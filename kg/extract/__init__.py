@@ -99,7 +99,9 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
     A one-word reference to the article's own institution (学校, 本院) resolves to it: the
     only such organisation named, else the one named clearly most often. A post with no
     organisation that repeats a title the same person holds somewhere named (副县长 at the
-    county government, then 副县长 alone) is that post again and is dropped.
+    county government, then 副县长 alone) is that post again and is dropped, as is a post at a
+    shorter name of the same organisation (某集团 after 北岭某集团). A bare title of an
+    association or company the article is about takes it (posts.implied_org).
     """
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
@@ -152,7 +154,7 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
     posts[:] = [p for p in posts if not p.org or not any(
         len(o) > len(to_simplified(p.org)) and o.endswith(to_simplified(p.org)) for o in orgs_of[p.person, p.title])]
     known = [(c.name, FAMILY[c.type], len(c.mentions)) for c in clusters if FAMILY[c.type] in ("Org", "Place")]
-    for p in posts:  # 校长甲 in a school's report: the school (GUIDELINE implied_org)
+    for p in posts:  # 副会长甲 in an association's report: the association (GUIDELINE implied_org)
         p.org = p.org or implied_org(p.title, known)
 
 
