@@ -490,3 +490,8 @@ def test_latin_script_name_after_a_title() -> None:
     g = extract("星河大学校长Jonah B. Merrow教授代表外方发言。", id="t")
     assert ("Jonah B. Merrow", "校长", "星河大学") in _posts(g)
     assert _posts(extract("海川公司的创意总监Tavin表示满意。", id="t")) == {("Tavin", "创意总监", None)}
+
+
+def test_zone_printed_bare_before_its_party_body() -> None:
+    g = extract("新区党工委副书记、管委会副主任詹国良出席会议并讲话。", id="t")
+    assert _posts(g) == {("詹国良", "党工委副书记", "新区"), ("詹国良", "副主任", "管委会")}

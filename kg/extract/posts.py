@@ -36,9 +36,14 @@ def _org_text(sent: Sentence, ts: TitleSpan) -> str | None:
         return org  # 镇党委书记, 学校党委书记: the article's own town or school, resolved once all names are known
     if to_simplified(org) in GOVERNMENT_BODIES:
         return org  # 县政府党组书记: as printed (县政府 + 党组书记 = the region's 县政府党组书记 either way)
+    if to_simplified(org) in ZONES and ts.title.lstrip("副").startswith(ZONE_BODIES):
+        return org  # 新区党工委副书记: the zone as printed (新区 + 党工委副书记 = 新区党工委 + 副书记)
     return None if len(org) < 2 or to_simplified(org) in GENERIC else org
 
 
+# Development zones printed bare before their own party and administrative bodies' titles.
+ZONES = frozenset("新区 开发区 高新区 园区 经开区 保税区 示范区 合作区".split())
+ZONE_BODIES = ("党工委", "工委", "管委会")
 REGION_WORDS = frozenset("镇乡县市区省州")
 # Bodies printed bare before a title (县政府党组书记, 管委会副主任, 人大常委会副主任): kept as the org,
 # since the scorer and the guideline read 县政府 + 党组书记 and null + 县政府党组书记 alike.
@@ -211,7 +216,8 @@ def sentence_posts(sent: Sentence, titles: list[TitleSpan]) -> list[Post]:
             if (own is None or to_simplified(own) in GOVERNMENT_BODIES) and org and link.org_start is not None:
                 # 某区党工委书记、管委会主任: the chain's org plus a class word is that org's body
                 word = sent.text[link.org_start - sent.start : link.org_end - sent.start] if link.org_end else ""
-                if to_simplified(word) in BODY_WORDS and not any(to_simplified(org).endswith(b) for b in BODY_WORDS):
+                if to_simplified(word) in BODY_WORDS and not any(to_simplified(org).endswith(b) for b in BODY_WORDS) \
+                        and to_simplified(org) not in ZONES:
                     own = org + word  # (not 某区党工委 + 管委会: a second body is printed as itself)
             if not link.title:
                 continue  # the name of a title the lexicon lacks: no post of its own
