@@ -495,3 +495,8 @@ def test_latin_script_name_after_a_title() -> None:
 def test_zone_printed_bare_before_its_party_body() -> None:
     g = extract("新区党工委副书记、管委会副主任詹国良出席会议并讲话。", id="t")
     assert _posts(g) == {("詹国良", "党工委副书记", "新区"), ("詹国良", "副主任", "管委会")}
+
+
+def test_yiji_ends_a_name() -> None:
+    g = extract("青岚职业学院党委副书记、校长詹新革，副校长禤三岭以及相关部门负责人参加座谈。", id="t")
+    assert ("禤三岭", "副校长", "青岚职业学院") in _posts(g)

@@ -24,7 +24,7 @@ from kg.lexicon import SuffixSet, _lines, lexicon
 NAME_STOP = frozenset(
     "等 先生 女士 同志 一行 及 和 与 同 在 为 对 向 代表 率 率队 带队 陪同 分别 共同 也 都 就 "
     "出席 参加 主持 表示 指出 强调 介绍 讲话 致辞 发言 宣读 作 会见 考察 调研 参观 听取 "
-    "说 认为 希望 等人 则 还 亦 受 应邀 作为 阁下".split()
+    "说 认为 希望 等人 则 还 亦 受 应邀 作为 阁下 以及".split()
 )
 # Region-level party committees: the title belongs to the region that precedes it.
 REGION_PARTY = ("省委", "市委", "区委", "县委", "州委", "镇党委", "乡党委")
