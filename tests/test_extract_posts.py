@@ -500,3 +500,7 @@ def test_zone_printed_bare_before_its_party_body() -> None:
 def test_yiji_ends_a_name() -> None:
     g = extract("青岚职业学院党委副书记、校长詹新革，副校长禤三岭以及相关部门负责人参加座谈。", id="t")
     assert ("禤三岭", "副校长", "青岚职业学院") in _posts(g)
+
+
+def test_general_secretary_is_one_title() -> None:
+    assert _posts(extract("詹明远总书记在讲话中强调。", id="t")) == {("詹明远", "总书记", None)}
