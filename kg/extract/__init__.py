@@ -13,7 +13,7 @@ from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.events import aside_aliases, headline_alias, main_event, sentence_events
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
+from kg.extract.posts import GOVERNMENT_BODIES, career_posts, implied_org, sentence_posts
 from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
@@ -92,7 +92,8 @@ HOME_REFERENCES: dict[str, tuple[str, ...]] = {
     **{w: ("公司", "集团") for w in ("公司", "本公司", "该公司", "集团", "我公司")},
     **{w: ("实验室",) for w in ("实验室", "本实验室", "该实验室", "室")},
     **{w: ("研究所", "所") for w in ("研究所", "本所", "该所", "我所", "所")},
-    **{w: ("协会", "学会", "商会", "联合会") for w in ("本会", "该会", "我会")},
+    **{w: ("协会", "学会", "商会", "联合会", "同乡会", "联谊会", "总会", "促进会", "研究会")
+       for w in ("本会", "该会", "我会")},
 }
 
 
@@ -102,7 +103,9 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
     A one-word reference to the article's own institution (学校, 本院) resolves to it: the
     only such organisation named, else the one named clearly most often. A post with no
     organisation that repeats a title the same person holds somewhere named (副县长 at the
-    county government, then 副县长 alone) is that post again and is dropped.
+    county government, then 副县长 alone) is that post again and is dropped, as is a post at a
+    shorter name of the same organisation (某集团 after 北岭某集团). A bare title of an
+    association or company the article is about takes it (posts.implied_org).
     """
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
@@ -147,6 +150,16 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
         return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
 
     posts[:] = [p for p in posts if p.org or not restated(p)]
+    orgs_of: dict[tuple[str, str], set[str]] = {}
+    for p in posts:
+        if p.org:
+            orgs_of.setdefault((p.person, p.title), set()).add(to_simplified(p.org))
+    # 河南某集团董事长甲 … 某集团董事长甲: the shorter name of the same organisation is that post again
+    posts[:] = [p for p in posts if not p.org or not any(
+        len(o) > len(to_simplified(p.org)) and o.endswith(to_simplified(p.org)) for o in orgs_of[p.person, p.title])]
+    known = [(c.name, FAMILY[c.type], len(c.mentions)) for c in clusters if FAMILY[c.type] in ("Org", "Place")]
+    for p in posts:  # 副会长甲 in an association's report: the association (GUIDELINE implied_org)
+        p.org = p.org or implied_org(p.title, known)
 
 
 def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None:

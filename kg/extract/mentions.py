@@ -160,8 +160,9 @@ def _proper_org(norm: str) -> bool:
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
     """All mentions in a sentence, overlaps resolved, plus the title spans for posts."""
     titles = find_titles(sent)
-    titles += [t for t in name_first_titles(sent) + appointment_titles(sent)
-               if not any(t.name_start == o.name_start for o in titles)]
+    titles += [t for t in name_first_titles(sent) + appointment_titles(sent)  # a name's other titles too
+               if not any(t.name_start == o.name_start and t.title_start < o.title_end and o.title_start < t.title_end
+                          for o in titles)]
     titles.sort(key=lambda t: t.title_start)
     names: list[tuple[int, Mention]] = []  # (priority, mention); lower wins ties
     for ts in titles:
