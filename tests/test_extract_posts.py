@@ -304,16 +304,16 @@ def test_role_words_of_unseen_text_are_titles() -> None:
 
 
 def test_chain_link_whose_organisation_the_tagger_broke() -> None:
-    g = extract("青岚市外办党组成员、市对外友协专职副会长詹志远，党组成员、二级调研员禤进山出席。", id="t")
-    assert ("詹志远", "专职副会长", "市对外友协") in _posts(g)
-    assert ("詹志远", "党组成员", "青岚市外办") in _posts(g)
+    g = extract("青岚市侨办党组成员、市科协专职副主席詹志远，党组成员、二级调研员禤进山出席。", id="t")
+    assert ("詹志远", "专职副主席", "市科协") in _posts(g)
+    assert ("詹志远", "党组成员", "青岚市侨办") in _posts(g)
     # the next person's 党组成员 is the one of the same title before, not the chain's last org
-    assert {("禤进山", "党组成员", "青岚市外办"), ("禤进山", "二级调研员", "青岚市外办")} <= _posts(g)
+    assert {("禤进山", "党组成员", "青岚市侨办"), ("禤进山", "二级调研员", "青岚市侨办")} <= _posts(g)
 
 
 def test_one_character_unit_closes_a_department() -> None:
-    g = extract("青岚市第五人民医院事业发展办主任詹定远出席。", id="t")
-    assert _posts(g) == {("詹定远", "主任", "青岚市第五人民医院事业发展办")}
+    g = extract("青岚市第三人民医院质量管理办主任詹定远出席。", id="t")
+    assert _posts(g) == {("詹定远", "主任", "青岚市第三人民医院质量管理办")}
 
 
 def test_department_after_jian_is_the_org() -> None:
@@ -437,7 +437,7 @@ def test_titles_that_name_their_body_and_anaphoric_orgs() -> None:
     g = extract("星河善堂值理会副主席禤莱德及全国政协委员北岭立法会议员该会会长詹志强等嘉宾出席。", id="t")
     got = _posts(g)
     assert ("詹志强", "全国政协委员", None) in got and ("詹志强", "议员", "北岭立法会") in got
-    g = extract("最高人民法院第三巡回法庭副庭长禤成玉，全国人大代表詹青松出席。", id="t")
+    g = extract("北岭省高级人民法院第二巡回法庭副庭长禤成玉，全国人大代表詹青松出席。", id="t")
     assert ("詹青松", "全国人大代表", None) in _posts(g)
 
 
@@ -476,8 +476,8 @@ def test_proposed_post_in_a_biography() -> None:
 
 
 def test_name_after_a_unit_the_suffix_list_lacks() -> None:
-    g = extract("北岭省联盟试点工作联络组詹新男秘书长，青岚联盟协发网禤学忠秘书长出席。", id="t")
-    assert ("詹新男", "秘书长", "北岭省联盟试点工作联络组") in _posts(g)
+    g = extract("北岭省产教试点工作联络组詹新男秘书长，青岚职教协作网禤学忠秘书长出席。", id="t")
+    assert ("詹新男", "秘书长", "北岭省产教试点工作联络组") in _posts(g)
 
 
 def test_organisation_ending_cut_by_the_tagger_is_no_name() -> None:

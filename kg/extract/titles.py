@@ -356,7 +356,7 @@ LINK_ORG_END = re.compile(r"(协|会|局|委|办|院|所|部|厅|处|科|室|站
 
 
 def _link_org(sent: Sentence, start: int, end: int) -> tuple[int | None, int | None]:
-    """某局党组成员、市对外友协专职副会长甲: the words of a chain link before its title are its
+    """某局党组成员、市科协专职副主席甲: the words of a chain link before its title are its
     organisation when they read as one (an organisation ending, no clause word), however the
     tagger cut them."""
     text = sent.norm[start - sent.start : end - sent.start]
