@@ -102,7 +102,10 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             end = i
             # extend right over nominal tokens that end with an org suffix: 教育部/ORG 某某司/n
             k = i + 1
-            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j") and toks[k].norm not in lex.not_org_words:
+            if t.norm in lex.not_org_words:
+                continue  # 产生/ORG: a verb the tagger read as a name
+            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j") and toks[k].norm not in lex.not_org_words \
+                    and lex.titles.longest_suffix(toks[k].norm) != toks[k].norm:  # 某市委/ORG 常委/n: a title
                 tail = "".join(x.norm for x in toks[i : k + 1])
                 if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
                     end = k

@@ -24,7 +24,13 @@ QUOTE_OPEN, QUOTE_CLOSE = "“\"「『(（", "”\"」』)）"
 LOOSE = frozenset({"v", "vd", "a", "ad", "PER", "q"})
 CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表示 指出 介绍 讲话 致辞 发言 举行 召开 举办 受 由 在 为 "
                          "对 向 与会 带领 率 率领 邀请 应邀 走访 看望 慰问 担任 任 是 有 包括 其中 代表 进行 开展 "
-                         "组织 到 赴 前往 来 列席 参观 当选 选举 宣布 通过 听取 审议 还有 以及 包括 吸引".split())
+                         "组织 到 赴 前往 来 列席 参观 当选 选举 宣布 通过 听取 审议 还有 以及 包括 吸引 "
+                         # appointment and career verbs glued to the front of an organisation (出任某厅厅长,
+                         # 历任某局局长, 选举产生某会理事): the verb is no part of the name
+                         "出任 现任 历任 曾任 先后任 时任 原任 兼任 调任 升任 转任 改任 拟任 继任 新任 "
+                         "产生 免去 辞去 卸任 履任 仍是 历经 "
+                         # co-organiser and support verbs (由某公司协办) and verbs of evaluation
+                         "协办 承办 主办 赞助 高度评价 肯定 感谢 祝贺 希望 牵头".split())
 
 
 def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
@@ -58,6 +64,8 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             continue
         if stop_titles and lex.titles.longest_suffix(t.norm) == t.norm:
             break
+        if loose and t.tag == "PER" and tokens[j].tag in ("ORG", "LOC"):
+            break  # 免去甲北大党委副书记: a name before an organisation is the person, not the name's
         if loose and t.tag in LOOSE and t.norm not in CLAUSE_WORDS and not (t.tag == "PER" and not persons):
             j -= 1
             continue
