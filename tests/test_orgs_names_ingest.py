@@ -1,0 +1,91 @@
+"""Organisation, place and person spans, and the text cleaning before them, on invented sentences.
+
+Each test names the family of phrasing it covers (ERROR_CLASSES B1–D1, G1–G2);
+甲/乙/丙 stand for people, 青岚市, 云溪区, 北岭省, 星河联合会 and the like are not real.
+"""
+
+from __future__ import annotations
+
+from kg.extract import extract
+from kg.ingest import clean_page
+from kg.ingest.page import join_wrapped
+
+
+def names(graph, typ: str | None = None) -> set[str]:  # type: ignore[no-untyped-def]
+    return {e.name for e in graph.entities if typ is None or e.type == typ}
+
+
+# --- ingest: hard-wrapped lines and page noise (G1, G2) ---------------------------------
+
+WRAPPED = (
+    "5月9日，青岚市新能源汽车产业联盟成立大会在云溪宾馆举行，北岭省副省长柏\n"
+    "望川出席会议并致辞，星河新能源汽车产业联盟理事长乔映雪主持会议，北岭省交\n"
+    "通运输厅厅长闵觉远出席。\n"
+)
+
+
+def test_hard_wrapped_lines_are_joined_inside_a_paragraph() -> None:
+    _, _, body = clean_page(WRAPPED)
+    assert body == WRAPPED.replace("\n", "")
+    assert "北岭省交通运输厅" in names(extract(body))
+
+
+def test_lines_of_a_page_that_keeps_one_paragraph_a_line_are_not_joined() -> None:
+    lines = ["青岚市召开产业发展大会，甲出席并讲话", "云溪区举行签约仪式。", "",
+             "星河联合会成立，乙当选会长，丙当选秘书长"]
+    assert join_wrapped(lines) == lines
+
+
+def test_a_short_line_ends_a_wrapped_paragraph() -> None:
+    lines = ["青岚市召开产业发展大会，北岭省副省长甲出席会议并讲", "话，星河联合会会长乙主持会议。",
+             "云溪区举行签约仪式，丙出席仪式并致辞，丁主持仪式。"]
+    joined = join_wrapped(lines)
+    assert joined[0] == lines[0] + lines[1]
+    assert joined[1:] == lines[2:]
+
+
+def test_teasers_after_tags_and_related_news_are_page_noise() -> None:
+    page = (
+        "5月9日，星河联合会第二届会员大会在青岚市举行，会长乔映雪主持会议并讲话。\n"
+        "标签：星河联合会 会员大会\n"
+        "海川集团总经理闵觉远出席云溪区签约仪式并致辞，双方签订合作协议。\n"
+    )
+    for marker in ("标签：星河联合会 会员大会", "相关报道", "【往期回顾】", "关键词：会员大会"):
+        _, _, body = clean_page(page.replace("标签：星河联合会 会员大会", marker))
+        assert "海川集团" not in body, marker
+        assert "星河联合会" in body
+
+
+def test_captions_that_report_the_story_are_kept_when_prose_follows() -> None:
+    page = (
+        "8月21日，中国共产党云溪县第十次代表大会在县会堂胜利闭幕，会议选举产生新一届县委。\n"
+        "县委书记甲作县委工作报告\n"
+        "县委副书记乙主持开幕式\n"
+        "县委常委、组织部长丙主持闭幕式\n"
+        "县委常委、纪委书记丁作纪委工作报告\n"
+        "会议期间，代表们认真审议了各项报告，圆满完成了大会各项议程。\n"
+    )
+    _, _, body = clean_page(page)
+    assert "县委副书记乙主持开幕式" in body and "圆满完成" in body
+
+
+def test_a_list_of_other_headlines_still_ends_the_story() -> None:
+    page = (
+        "5月9日，星河联合会第二届会员大会在青岚市举行，会长乔映雪主持会议并讲话。\n"
+        "海川集团举办“青岚杯”创新大赛 甲出席并致辞\n"
+        "云溪区第三届民俗文化节开幕\n"
+        "北岭省召开产业发展推进会\n"
+        "青岚学院举行毕业典礼\n"
+        "海川集团总经理闵觉远出席云溪区签约仪式并致辞，双方签订了战略合作协议。\n"
+    )
+    _, _, body = clean_page(page)
+    assert "海川集团" not in body
+
+
+# --- organisation spans (B1) -------------------------------------------------------------
+
+def test_career_and_appointment_verbs_are_not_part_of_the_organisation() -> None:
+    g = extract("甲历任青岚市环境保护局局长、云溪区区长等职，2020年随即出任北岭省交通运输厅厅长。")
+    orgs = names(g, "Organization")
+    assert "青岚市环境保护局" in orgs and "北岭省交通运输厅" in orgs
+    assert not any(o.startswith(("历任", "出任")) for o in orgs)
