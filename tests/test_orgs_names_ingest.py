@@ -89,3 +89,26 @@ def test_career_and_appointment_verbs_are_not_part_of_the_organisation() -> None
     orgs = names(g, "Organization")
     assert "青岚市环境保护局" in orgs and "北岭省交通运输厅" in orgs
     assert not any(o.startswith(("历任", "出任")) for o in orgs)
+
+
+# --- person names (D1) -------------------------------------------------------------------
+
+def test_a_name_in_a_list_of_names_is_a_name_whatever_the_tagger_read() -> None:
+    g = extract("市领导柏望川、闵觉远、方向明、乔映雪出席签约仪式。")
+    assert {"柏望川", "闵觉远", "方向明", "乔映雪"} <= names(g, "Person")
+
+
+def test_a_name_before_a_word_that_follows_names_is_kept_whole() -> None:
+    g = extract("学部主任齐远和院士、副主任柯望舒院士出席本次活动。")
+    people = names(g, "Person")
+    assert "齐远和" in people and "齐远" not in people
+
+
+def test_a_name_is_not_extended_over_an_adverb() -> None:
+    g = extract("北岭省副省长柏望川也出席了会议。")
+    assert "柏望川也" not in names(g, "Person")
+
+
+def test_a_surname_split_from_its_name_after_a_title() -> None:
+    g = extract("青岚职业学院党委书记柏望川，副校长曾四海以及相关部门负责人参加调研座谈。")
+    assert "曾四海" in names(g, "Person")

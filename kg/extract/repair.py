@@ -104,6 +104,105 @@ def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+# Words that follow a person's name (甲院士, 乙研究员, 丙同志): what stands before one in a
+# list of such is a name, whatever the tagger made of it (凌某某/ORG 研究员, 周某/PER 和/c 院士).
+AFTER_NAME = frozenset("院士 研究员 教授 副教授 同志 先生 女士 博士 律师 馆长".split())
+# Clause words after a name cut short: 王某/PER 才/d 代表…, 张某/PER 之/u 等.
+NAME_THEN = frozenset("等 代表 主持 出席 参加 当选 致辞 讲话 发言 介绍 表示 宣读 作".split())
+
+
+def _surname_led(s: str) -> bool:
+    lex = lexicon()
+    return s[:2] in lex.compound_surnames or s[0] in lex.single_surnames
+
+
+def _mend_listed_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Names in a list of names the tagger did not read as names.
+
+    - 甲、乙/v 丙/a、丁: a 2–3 character item between two names in a 、-list is a name;
+    - 凌某某/ORG 研究员 or 周某/PER 和/c 院士 in a list of 某某院士: before a word that only
+      follows a name, a 2–3 character surname-led item is the whole name;
+    - 副校长 曾/d 某某/n 以及: after a title, a surname and one or two characters split by the
+      tagger, then a clause word or punctuation, are a name.
+    """
+    lex = lexicon()
+    items: list[list[Token]] = [[]]
+    seps: list[Token] = []
+    for t in tokens:
+        if t.norm in ("、", "，", ",", "和", "及", "以及") or t.tag == "w":
+            items.append([])
+            seps.append(t)
+        else:
+            items[-1].append(t)
+    out: list[Token] = []
+
+    def per_end(k: int) -> bool:  # the item before ends with a name (市领导甲、)
+        return 0 <= k < len(items) and bool(items[k]) and items[k][-1].tag == "PER"
+
+    def per_start(k: int) -> bool:  # the item after starts with one (、丁出席)
+        return 0 <= k < len(items) and bool(items[k]) and items[k][0].tag == "PER"
+
+    for k, item in enumerate(items):
+        text = "".join(t.norm for t in item)
+        listed = (k > 0 and seps[k - 1].norm == "、" and per_end(k - 1)
+                  and k < len(seps) and seps[k].norm == "、" and per_start(k + 1))
+        if item and 2 <= len(text) <= 3 and _is_han(text) and not any(t.tag == "PER" for t in item) \
+                and listed and lex.titles.longest_suffix(text) is None and text not in lex.not_org_words:
+            out.append(Token("".join(t.text for t in item), "PER", item[0].start, item[-1].end, text))
+        else:
+            out.extend(_mend_before_title(item))
+        if k < len(seps):
+            out.append(seps[k])
+    return tuple(out)
+
+
+def _mend_before_title(item: list[Token]) -> list[Token]:
+    """Within one list item: the name before 研究员/院士, and the surname split after a title."""
+    lex = lexicon()
+    out: list[Token] = []
+    i = 0
+    while i < len(item):
+        t = item[i]
+        # 凌某某/ORG 研究员: a surname-led word of 2–3 characters before a word that follows names
+        if i + 1 < len(item) and item[i + 1].norm in AFTER_NAME and t.tag in ("ORG", "n", "nz", "LOC") \
+                and 2 <= len(t.norm) <= 3 and _is_han(t.norm) and _surname_led(t.norm) and i == 0 \
+                and not lex.org_suffixes.longest_suffix(t.norm) and lex.titles.longest_suffix(t.norm) is None:
+            out.append(Token(t.text, "PER", t.start, t.end, t.norm))
+            i += 1
+            continue
+        # 副校长 曾/d 某某/n (end of item or a clause word): a surname and the rest of the name
+        if i > 0 and title_before(item[i - 1].norm) == item[i - 1].norm and t.tag != "PER" \
+                and len(t.norm) == 1 and t.norm in lex.single_surnames and i + 1 < len(item) \
+                and item[i + 1].tag in ("n", "nz", "a", "v", "vn", "d", "m") and 1 <= len(item[i + 1].norm) <= 2 \
+                and _is_han(item[i + 1].norm) and lex.titles.longest_suffix(item[i + 1].norm) is None \
+                and (i + 2 == len(item) or item[i + 2].norm in NAME_THEN):
+            out.append(_merge(t, item[i + 1], "PER"))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _mend_honorific_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """周某/PER 和/c 院士, 何某/PER 渔/n 同志: a two-character name cut before its third character."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.tag == "PER" and len(t.norm) == 2 and i + 2 < len(tokens) and len(tokens[i + 1].norm) == 1 \
+                and _is_han(tokens[i + 1].norm) and tokens[i + 1].tag != "w" and _surname_led(t.norm) \
+                and (tokens[i + 2].norm in AFTER_NAME
+                     or (tokens[i + 2].norm in NAME_THEN and tokens[i + 1].tag in ("d", "u")
+                         and tokens[i + 1].norm not in NOT_NAME_END)):  # 郭某/PER 也/d 出席: no name
+            out.append(_merge(t, tokens[i + 1], "PER"))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return tuple(out)
+
+
 def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
@@ -123,7 +222,8 @@ def repair(sent: Sentence) -> Sentence:
     if len(sent.tokens) >= 2 and sent.tokens[1].norm in ("：", ":"):
         sent = Sentence(sent.text, sent.start, sent.end, _speaker(sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens), sent.norm)
+        sent = Sentence(sent.text, sent.start, sent.end, _mend_honorific_names(_mend_names(sent.tokens)), sent.norm)
+    sent = Sentence(sent.text, sent.start, sent.end, _mend_listed_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
     lex = lexicon()
