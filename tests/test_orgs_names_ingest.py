@@ -112,3 +112,30 @@ def test_a_name_is_not_extended_over_an_adverb() -> None:
 def test_a_surname_split_from_its_name_after_a_title() -> None:
     g = extract("青岚职业学院党委书记柏望川，副校长曾四海以及相关部门负责人参加调研座谈。")
     assert "曾四海" in names(g, "Person")
+
+
+# --- places (C1, C2) ---------------------------------------------------------------------
+
+def test_every_place_of_a_list_after_a_verb_of_place() -> None:
+    g = extract("调研组先后赴东陵、西陵、南陵等市调研。")
+    assert {"东陵", "西陵", "南陵"} <= names(g, "Place")
+
+
+def test_a_county_after_its_province_is_where_the_meeting_is_held() -> None:
+    g = extract("3月22日，星河联合会在北岭云溪县隆重召开五届会员代表大会。")
+    assert "云溪县" in names(g, "Place")
+
+
+def test_a_one_character_abbreviation_is_the_place_it_stands_for() -> None:
+    g = extract("贵阳市委副书记柏望川出席仪式，并为海川集团在筑成立的贵阳海川电子有限公司揭牌。")
+    places = [e for e in g.entities if e.type == "Place"]
+    assert len(places) == 1 and "筑" in places[0].aliases and places[0].name.startswith("贵阳")
+    g = extract("第三届星河论坛在沪举行。")
+    assert "沪" in names(g, "Place")
+
+
+def test_a_region_that_holds_posts_and_is_a_place_is_one_place() -> None:
+    g = extract("临江市委书记柏望川出席会议。星河论坛在临江举行。")
+    regions = [e for e in g.entities if e.name.startswith("临江")]
+    assert [(e.name, e.type) for e in regions] == [("临江", "Place")]
+    assert "临江市" in regions[0].aliases

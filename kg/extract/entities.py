@@ -7,6 +7,7 @@ instead of separate entities.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.extract.mentions import GENERIC, Mention
@@ -26,7 +27,9 @@ class Cluster:
     def best(self) -> Mention:
         """The fullest mention: the longest, first seen among equals (recomputed only when mentions grow)."""
         if self._best is None or self._best[0] != len(self.mentions):
-            self._best = (len(self.mentions), max(self.mentions, key=lambda m: (len(m.norm), -m.start)))
+            # a region that is a place goes by the name it has as a place (临江, not the 临江市 of its posts)
+            own = [m for m in self.mentions if m.type == "Place" and len(m.norm) > 1] if self.type == "Place" else []
+            self._best = (len(self.mentions), max(own or self.mentions, key=lambda m: (len(m.norm), -m.start)))
         return self._best[1]
 
     @property
@@ -95,7 +98,53 @@ def group(mentions: list[Mention]) -> list[Cluster]:
                 m.type = "Person"
             person.mentions.extend(c.mentions)
             clusters.remove(c)
-    return _merge_ceremony_parts(_merge_abbreviations(clusters))
+    return _merge_ceremony_parts(_merge_abbreviations(_merge_regions(clusters)))
+
+
+# A region by its bare name (青岚市, 北岭省, 云溪县): one entity per article (GUIDELINE), a Place
+# where the article uses it as a location, whatever posts it also holds (青岚市委书记).
+REGION = re.compile(r"^[\u4e00-\u9fff]{2,8}?(省|市|县|区|州|自治区|特别行政区)$")
+NOT_REGION = re.compile(r"(新区|园区|开发区|高新区|经开区|示范区|合作区|保税区|城区|校区|社区|小区|景区|片区|矿区"
+                        r"|行政区)$")
+
+
+def _merge_regions(clusters: list[Cluster]) -> list[Cluster]:
+    """A region named as an organisation (from a post) and as a place is one Place.
+
+    青岚市 (the region of 青岚市委副书记) and 青岚 or 青岚市 where something is held go together;
+    a one-character abbreviation (在沪举行) joins the place it stands for when the article
+    names it, and is that place's alias otherwise.
+    """
+    from kg.extract.mentions import place_abbreviations
+
+    places = [c for c in clusters if c.type == "Place"]
+    if not places:
+        return clusters
+    gone: set[int] = set()
+    for c in clusters:
+        if FAMILY[c.type] != "Org" or not REGION.match(c.norm) or NOT_REGION.search(c.norm):
+            continue
+        short = c.norm[:-1] if len(c.norm) >= 3 else c.norm
+        p = next((p for p in places if id(p) not in gone and p.norm in (c.norm, short)), None)
+        if p is not None:
+            p.mentions.extend(c.mentions)
+            gone.add(id(c))
+    abbreviations = place_abbreviations()
+    for p in places:
+        if len(p.norm) != 1 or p.norm not in abbreviations:
+            continue
+        full = abbreviations[p.norm]
+        target = next((c for c in clusters if c is not p and id(c) not in gone and c.type == "Place"
+                       and c.norm.startswith(full) and (len(c.norm) == len(full) or REGION.match(c.norm))), None)
+        if target is None:
+            target = next((c for c in clusters if c is not p and id(c) not in gone and FAMILY[c.type] == "Org"
+                           and REGION.match(c.norm) and c.norm.startswith(full)), None)
+            if target is not None:
+                target.type = "Place"
+        if target is not None:
+            target.mentions.extend(p.mentions)
+            gone.add(id(p))
+    return [c for c in clusters if id(c) not in gone]
 
 
 # A bare opening or closing ceremony is the ceremony of the article's main event.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
 
 from kg.extract.phrases import extend_left
 from kg.extract.segment import Sentence, Token
@@ -22,6 +24,7 @@ from kg.extract.titles import (
     title_before,
 )
 from kg.lexicon import lexicon
+from kg.resources import resource
 
 # 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
 WORK = re.compile(r"《([^《》\n]{2,80})》")
@@ -229,6 +232,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             names.append((2, _mk("Person", sent, si, t, t, "tagger-person")))
         elif t.tag == "LOC" and len(t.norm) >= 2:
             names.append((3, _mk("Place", sent, si, t, t, "tagger-place")))
+        elif len(t.norm) == 1 and t.norm in place_abbreviations() and _abbreviation_context(sent.tokens, i):
+            names.append((3, _mk("Place", sent, si, t, t, "place-abbreviation")))
     for m in _org_mentions(sent, si):
         m.type = org_type(m.norm)
         names.append((1, m))
@@ -257,7 +262,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         works.append(_span("Work", sent, si, s, e, "book-title"))
     # nothing inside a work title is a name of the story
     chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
-    chosen = [m for m in chosen if m.type != "Place" or _place_context(sent, m)]
+    chosen = _places_in_context(sent, chosen)
     # bylines (记者 某某, 通讯员 某某) name the paper's staff, not people of the story: marked, kept
     # as people (the dev annotation holds them optional; CLUENER counts them as names)
     for b in BYLINE.finditer(sent.norm):
@@ -284,7 +289,56 @@ PLACE_BEFORE = re.compile(r"(在|于|赴|到|来|抵|抵达|访问|前往|落户
 PLACE_AFTER = re.compile(r"^(举行|召开|举办|开幕|闭幕|成立|揭牌|签约|开工|启动|考察|调研|访问|参观)")
 
 
+@cache
+def place_abbreviations() -> dict[str, str]:
+    """One-character abbreviations of places (沪 → 上海), from data/lexicons/place_abbreviations.txt."""
+    out = {}
+    for raw in resource("lexicons", "place_abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            short, _, full = line.partition(" ")
+            out[short] = full.strip()
+    return out
+
+
+# 在沪举行, 来锡调研, 在蓉成立: an abbreviation is a place between a verb of place and what happens there.
+ABBREVIATION_BEFORE = frozenset("在 来 赴 抵 到 莅 访 回 返 于".split())
+ABBREVIATION_AFTER = re.compile(r"^(举行|召开|举办|开幕|闭幕|成立|揭牌|签约|开工|启动|考察|调研|访问|参观|参加|出席"
+                                r"|期间|工作|投资|落户|交流|办学|发展)")
+
+
+def _abbreviation_context(tokens: tuple[Token, ...], i: int) -> bool:
+    if i == 0 or i + 1 >= len(tokens) or tokens[i - 1].norm not in ABBREVIATION_BEFORE:
+        return False
+    after = "".join(t.norm for t in tokens[i + 1 : i + 3])
+    return bool(ABBREVIATION_AFTER.match(after))
+
+
+# What may stand between two places of one list or one address: 赴东陵、西陵、南陵等市, 在北岭云溪县举行.
+PLACE_JOINT = frozenset({"", "、", "和", "及", "与", "以及"})
+
+
+def _places_in_context(sent: Sentence, chosen: list[Mention]) -> list[Mention]:
+    """Places where the story goes, meets or is held; the other items of their list (or the county
+    after its province) go with them."""
+    places = sorted((m for m in chosen if m.type == "Place"), key=lambda m: m.start)
+    kept = {id(m) for m in places if _place_context(sent, m)}
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairwise(places):
+            if (id(a) in kept) == (id(b) in kept):
+                continue
+            between = sent.norm[a.end - sent.start : b.start - sent.start]
+            if between in PLACE_JOINT:
+                kept.update((id(a), id(b)))
+                changed = True
+    return [m for m in chosen if m.type != "Place" or id(m) in kept]
+
+
 def _place_context(sent: Sentence, m: Mention) -> bool:
+    if m.rule == "place-abbreviation":
+        return True
     before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
     after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
     return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
