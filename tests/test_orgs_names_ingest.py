@@ -139,3 +139,17 @@ def test_a_region_that_holds_posts_and_is_a_place_is_one_place() -> None:
     regions = [e for e in g.entities if e.name.startswith("临江")]
     assert [(e.name, e.type) for e in regions] == [("临江", "Place")]
     assert "临江市" in regions[0].aliases
+
+
+def test_a_declared_short_form_is_an_alias_of_the_organisation() -> None:
+    g = extract("海川生物科技股份有限公司(简称“海川生物”)与青岚大学签约。海川生物表示将加大投入。")
+    orgs = {e.name: e.aliases for e in g.entities if e.type == "Organization"}
+    assert orgs["海川生物科技股份有限公司"] == ["海川生物"]
+    assert "海川" not in orgs
+    g = extract("星河联合会（以下简称“星联”）召开理事会。")
+    assert [(e.name, e.aliases) for e in g.entities if e.type == "Organization"] == [("星河联合会", ["星联"])]
+
+
+def test_a_bracketed_region_and_a_middle_dot_stay_inside_the_name() -> None:
+    assert "海川投资(中国)有限公司" in names(extract("海川投资(中国)有限公司董事丙出席会议。"), "Organization")
+    assert "青岚·海川国际文化交流中心" in names(extract("青岚·海川国际文化交流中心主任甲出席。"), "Organization")

@@ -77,9 +77,11 @@ def group(mentions: list[Mention]) -> list[Cluster]:
     clusters: list[Cluster] = []
     # organisations first, so that a place with an organisation's name joins it
     order = sorted(mentions, key=lambda m: (FAMILY[m.type] == "Place", m.start))
+    # (简称“X”): X, wherever the article uses it, is the organisation that declared it
+    declared = {m.norm: m.alias_of for m in mentions if m.alias_of and m.alias_of != m.norm}
     for m in order:
         fam = FAMILY[m.type]
-        key = (fam, m.norm)
+        key = (fam, declared.get(m.norm, m.norm) if fam == "Org" else m.norm)
         if fam == "Place" and ("Org", m.norm) in by_key:
             key = ("Org", m.norm)
         c = by_key.get(key)

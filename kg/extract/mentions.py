@@ -25,6 +25,7 @@ from kg.extract.titles import (
 )
 from kg.lexicon import lexicon
 from kg.resources import resource
+from kg.text import FAMILY
 
 # 《…》 encloses a titled work; newspapers and sites in 《》 are media, not works.
 WORK = re.compile(r"《([^《》\n]{2,80})》")
@@ -75,6 +76,7 @@ class Mention:
     norm: str  # simplified
     sent: int  # sentence index
     rule: str  # which rule found it, for explanations
+    alias_of: str | None = None  # (简称“X”): the simplified name this short form is declared for
 
 
 def _is_alliance(norm: str) -> bool:
@@ -270,12 +272,67 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             if m.type == "Person" and b.start() <= m.start - sent.start < b.end():
                 m.rule = "byline"
     chosen = [m for m in chosen if m.type not in ("Organization", "Alliance") or _proper_org(m.norm)]
+    chosen = _org_asides(sent, si, chosen)
     orgs = [m for m in chosen if m.type in ("Organization", "Alliance")]
     events = [m for m in _event_mentions(sent, si)
               if not any(w.start <= m.start < w.end for w in works)
               and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
     events = _drop_nested(_quoted_events(sent, si) + events) + _meeting_verbs(sent, si, events)
     return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
+
+
+# 某某(中国)有限公司: a region in brackets inside a company's name.
+BRACKET_REGION = re.compile(r"[（(](中国|香港|澳门|台湾|北京|上海|深圳|广州|天津|重庆|亚太|亚洲|国际|集团)[)）]"
+                            r"([\u4e00-\u9fffA-Za-z]{0,10}?(股份有限公司|有限责任公司|有限公司|公司|集团|研究院|中心))")
+# 某某(以下简称“某某”): the short form the article will use, an alias of the name before it.
+DECLARED_ALIAS = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[:：]?\s*[“\"「『]([^”\"」』()（）]{1,16})[”\"」』]\s*[)）]")
+# 某地·某某中心: a place and a name joined by a middle dot are one name when the second part is one.
+MIDDLE_DOT = "·•‧・"
+
+
+def _org_asides(sent: Sentence, si: int, chosen: list[Mention]) -> list[Mention]:
+    """Organisation names with a bracket or a dot inside, and the short forms they declare.
+
+    - 海川投资(中国)有限公司: the bracketed region and the suffix after it belong to the name;
+    - 青岚·海川文化交流中心: a place or name and an organisation joined by a middle dot are one;
+    - 海川生物科技股份有限公司(简称“海川生物”): the short form is a mention of the same
+      organisation (alias_of), so that its later uses join it.
+    """
+    off = sent.start
+    orgs = sorted((m for m in chosen if m.type in ("Organization", "Alliance")), key=lambda m: m.start)
+    for m in orgs:
+        rest = sent.norm[m.end - off :]
+        b = BRACKET_REGION.match(rest)
+        if b:
+            end = m.end + b.end()
+            chosen = [x for x in chosen if x is m or not (m.end <= x.start < end and FAMILY[x.type] != "Event")]
+            whole = _span(m.type, sent, si, m.start, end, m.rule)
+            chosen[chosen.index(m)] = whole
+    orgs = sorted((m for m in chosen if m.type in ("Organization", "Alliance")), key=lambda m: m.start)
+    for m in orgs:
+        if m.start - off < 1 or sent.norm[m.start - off - 1] not in MIDDLE_DOT:
+            continue
+        head = next((x for x in chosen if x.end == m.start - 1 and x.type in ("Organization", "Place")
+                     and 2 <= len(x.norm) <= 8), None)
+        if head is not None and not _quoted_at(sent, head.start):
+            chosen = [x for x in chosen if x is not head]
+            chosen[chosen.index(m)] = _span(m.type, sent, si, head.start, m.end, m.rule)
+    for m in sorted((m for m in chosen if m.type in ("Organization", "Alliance")), key=lambda m: m.start):
+        d = DECLARED_ALIAS.match(sent.norm[m.end - off :])
+        if not d:
+            continue
+        s, e = m.end + d.start(1), m.end + d.end(1)
+        chosen = [x for x in chosen if not (x.start < e and s < x.end and FAMILY[x.type] != "Event")]
+        alias = _span(m.type, sent, si, s, e, "declared-alias")
+        alias.alias_of = m.norm
+        chosen.append(alias)
+    return sorted(chosen, key=lambda m: (m.start, -m.end))
+
+
+def _quoted_at(sent: Sentence, pos: int) -> bool:
+    """Whether pos is inside a quotation opened earlier in the sentence (“投资某地·月月签”)."""
+    before = sent.norm[: pos - sent.start]
+    return before.count("“") > before.count("”")
 
 
 BYLINE = re.compile(
