@@ -285,7 +285,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
 BRACKET_REGION = re.compile(r"[（(](中国|香港|澳门|台湾|北京|上海|深圳|广州|天津|重庆|亚太|亚洲|国际|集团)[)）]"
                             r"([\u4e00-\u9fffA-Za-z]{0,10}?(股份有限公司|有限责任公司|有限公司|公司|集团|研究院|中心))")
 # 某某(以下简称“某某”): the short form the article will use, an alias of the name before it.
-DECLARED_ALIAS = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[:：]?\s*[“\"「『]([^”\"」』()（）]{1,16})[”\"」』]\s*[)）]")
+DECLARED_ALIAS = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[:：]?\s*"
+                            r"[“\"「『]([^”\"」』()（）]{1,16})[”\"」』]\s*[)）]")
 # 某地·某某中心: a place and a name joined by a middle dot are one name when the second part is one.
 MIDDLE_DOT = "·•‧・"
 
