@@ -153,3 +153,11 @@ def test_a_declared_short_form_is_an_alias_of_the_organisation() -> None:
 def test_a_bracketed_region_and_a_middle_dot_stay_inside_the_name() -> None:
     assert "海川投资(中国)有限公司" in names(extract("海川投资(中国)有限公司董事丙出席会议。"), "Organization")
     assert "青岚·海川国际文化交流中心" in names(extract("青岚·海川国际文化交流中心主任甲出席。"), "Organization")
+
+
+def test_a_party_committee_of_a_region_or_zone_is_an_alias_of_the_region() -> None:
+    g = extract("中共临江市委书记柏望川出席会议。临江市委常委闵觉远主持。")
+    orgs = [e for e in g.entities if e.type in ("Organization", "Place") and e.name.startswith(("临江", "中共"))]
+    assert len(orgs) == 1 and orgs[0].name == "临江市"
+    g = extract("云溪高新区党工委书记柏望川出席。云溪高新区管委会主任闵觉远主持。")
+    assert "云溪高新区党工委" not in names(g)

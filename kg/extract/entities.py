@@ -29,6 +29,8 @@ class Cluster:
         if self._best is None or self._best[0] != len(self.mentions):
             # a region that is a place goes by the name it has as a place (临江, not the 临江市 of its posts)
             own = [m for m in self.mentions if m.type == "Place" and len(m.norm) > 1] if self.type == "Place" else []
+            # and a region or zone by its own name, not by its party committee's (青岚市, not 中共青岚市委)
+            own = own or [m for m in self.mentions if governed(m.norm) is None]
             self._best = (len(self.mentions), max(own or self.mentions, key=lambda m: (len(m.norm), -m.start)))
         return self._best[1]
 
@@ -53,6 +55,21 @@ class Cluster:
     def names_norm(self) -> set[str]:
         """Every name of the entity in simplified form, aliases added from posts included."""
         return {m.norm for m in self.mentions} | {to_simplified(a) for a in self.extra_aliases}
+
+
+# A region's or a zone's party committee (青岚市委, 中共云溪县委, 云溪高新区党工委, 某镇党委) is an
+# alias of the region's entity (GUIDELINE), not an organisation of its own.
+REGION_COMMITTEE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,10}?(?:省|市|县|区|州|盟|旗))委$")
+ZONE_COMMITTEE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,14}?(?:高新区|开发区|经开区|新区|园区|示范区|合作区|保税区"
+                            r"|街道|镇|乡))(?:党工委|党委)$")
+
+
+def governed(norm: str) -> str | None:
+    """The region or zone whose party committee norm names, or None."""
+    m = REGION_COMMITTEE.match(norm) or ZONE_COMMITTEE.match(norm)
+    if m is None or m.group(1) in ("中共", "全省", "全市", "全县", "全区"):
+        return None
+    return m.group(1)
 
 
 def is_abbreviation(short: str, full: str) -> bool:
@@ -82,6 +99,8 @@ def group(mentions: list[Mention]) -> list[Cluster]:
     for m in order:
         fam = FAMILY[m.type]
         key = (fam, declared.get(m.norm, m.norm) if fam == "Org" else m.norm)
+        if fam == "Org" and governed(m.norm):
+            key = (fam, governed(m.norm))
         if fam == "Place" and ("Org", m.norm) in by_key:
             key = ("Org", m.norm)
         c = by_key.get(key)
@@ -124,10 +143,11 @@ def _merge_regions(clusters: list[Cluster]) -> list[Cluster]:
         return clusters
     gone: set[int] = set()
     for c in clusters:
-        if FAMILY[c.type] != "Org" or not REGION.match(c.norm) or NOT_REGION.search(c.norm):
+        region = governed(c.norm) or c.norm
+        if FAMILY[c.type] != "Org" or not REGION.match(region) or NOT_REGION.search(region):
             continue
-        short = c.norm[:-1] if len(c.norm) >= 3 else c.norm
-        p = next((p for p in places if id(p) not in gone and p.norm in (c.norm, short)), None)
+        short = region[:-1] if len(region) >= 3 else region
+        p = next((p for p in places if id(p) not in gone and p.norm in (region, short)), None)
         if p is not None:
             p.mentions.extend(c.mentions)
             gone.add(id(c))
