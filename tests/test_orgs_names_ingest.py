@@ -161,3 +161,18 @@ def test_a_party_committee_of_a_region_or_zone_is_an_alias_of_the_region() -> No
     assert len(orgs) == 1 and orgs[0].name == "临江市"
     g = extract("云溪高新区党工委书记柏望川出席。云溪高新区管委会主任闵觉远主持。")
     assert "云溪高新区党工委" not in names(g)
+
+
+def test_a_delegation_is_its_organisation_and_a_chain_of_bodies_is_one_name() -> None:
+    g = extract("北岭青岚企业商会云溪市商会代表团参加活动。")
+    assert names(g, "Organization") == {"北岭青岚企业商会云溪市商会"}
+    g = extract("星河商会代表团一行来访。")
+    assert names(g, "Organization") == {"星河商会"}
+
+
+def test_missing_kinds_of_organisation_are_organisations() -> None:
+    for text, org in (("青岚大学火山地质国家重点实验室柏望川教授出席。", "青岚大学火山地质国家重点实验室"),
+                      ("海川集团驻北岭办事处主任柏望川出席。", "海川集团驻北岭办事处"),
+                      ("北岭省驻青岚总领事馆总领事柏望川出席。", "北岭省驻青岚总领事馆"),
+                      ("星河孵化器主任柏望川出席。", "星河孵化器")):
+        assert org in names(extract(text), "Organization"), text

@@ -95,6 +95,15 @@ def _anchored(tokens: list[Token]) -> bool:
     return text.startswith(NAME_ANCHORS) or bool(re.match(r"[\u4e00-\u9fff]{2,}[省市县区镇乡村州]", text))
 
 
+# What an organisation name does not go on with: a reference back (该会, 本院), a group of its people.
+ANAPHOR_HEADS = ("该", "本", "我", "其", "各", "此")
+GROUPS = frozenset("代表团 考察团 访问团 调研组 调研团 工作组 一行 全体 团队 代表 师生 员工 干部 职工".split())
+# A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
+MINISTRY = re.compile(r"^[\u4e00-\u9fff]{1,4}(部|委)$")
+# 某商会代表团, 某市考察团: a delegation is its people; the organisation it comes from is the name.
+DELEGATION = re.compile(r"(代表团|考察团|访问团|调研团|调研组)$")
+
+
 def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
@@ -109,8 +118,7 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             k = i + 1
             if t.norm in lex.not_org_words:
                 continue  # 产生/ORG: a verb the tagger read as a name
-            while k < len(toks) and toks[k].tag in ("n", "nz", "vn", "j") and toks[k].norm not in lex.not_org_words \
-                    and lex.titles.longest_suffix(toks[k].norm) != toks[k].norm:  # 某市委/ORG 常委/n: a title
+            while k < len(toks) and _name_goes_on(toks[k]):
                 tail = "".join(x.norm for x in toks[i : k + 1])
                 if lex.org_suffixes.longest_suffix(tail) or _is_alliance(tail):
                     end = k
@@ -135,7 +143,27 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
                 continue
             out.append(_mk("Organization", sent, si, toks[start], t, "suffix-org"))
-    return out
+    return [_without_delegation(sent, si, m) for m in out]
+
+
+def _name_goes_on(t: Token) -> bool:
+    """Whether an organisation word may go on over t (教育部/ORG 某某司/n, 某商会/ORG 某市商会/ORG).
+
+    Not over a title (某市委/ORG 常委/n), a reference (某会 议员 该会), a group of people (代表团),
+    or a ministry, which heads a chain and is never a link in one (某学院/ORG 工信部/ORG).
+    """
+    lex = lexicon()
+    return t.tag in ("n", "nz", "vn", "j", "ORG") and t.norm not in lex.not_org_words \
+        and lex.titles.longest_suffix(t.norm) != t.norm and not t.norm.startswith(ANAPHOR_HEADS) \
+        and t.norm not in GROUPS and not (t.tag == "ORG" and MINISTRY.match(t.norm))
+
+
+def _without_delegation(sent: Sentence, si: int, m: Mention) -> Mention:
+    """某商会代表团 → 某商会: the organisation a delegation comes from."""
+    d = DELEGATION.search(m.norm)
+    if d is None or len(m.norm) - len(d.group(0)) < 3:
+        return m
+    return _span(m.type, sent, si, m.start, m.end - len(d.group(0)), m.rule)
 
 
 # Words that end like an event noun (节, 赛) but name none.
