@@ -176,3 +176,11 @@ def test_missing_kinds_of_organisation_are_organisations() -> None:
                       ("北岭省驻青岚总领事馆总领事柏望川出席。", "北岭省驻青岚总领事馆"),
                       ("星河孵化器主任柏望川出席。", "星河孵化器")):
         assert org in names(extract(text), "Organization"), text
+
+
+def test_latin_script_japanese_and_dotted_foreign_names_are_whole() -> None:
+    assert "John A. Smith" in names(extract("青岚大学校长John A. Smith教授代表外方发言。"), "Person")
+    assert "Peter Brown" in names(extract("海川集团首席执行官Peter Brown出席签约仪式。"), "Person")
+    assert "松本清太郎" in names(extract("友城临江市市长松本清太郎率政府代表团访问。"), "Person")
+    people = names(extract("某国驻沪总领事阿里木汗·卡斯木出席。"), "Person")
+    assert people == {"阿里木汗·卡斯木"}

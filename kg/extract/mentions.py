@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from kg.extract.phrases import extend_left
+from kg.extract.phrases import extend_left, is_long_name
 from kg.extract.segment import Sentence, Token
 from kg.extract.titles import (
     TitleSpan,
@@ -255,7 +255,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
                 m.type = org_type(m.norm)
                 names.append((0, m))
     for i, t in enumerate(sent.tokens):
-        if t.tag == "PER" and is_plausible_name(t.norm, True):
+        if t.tag == "PER" and (is_plausible_name(t.norm, True) or is_long_name(t.norm)):
             nxt = sent.tokens[i + 1] if i + 1 < len(sent.tokens) else None
             if nxt is not None and nxt.tag in ("n", "nz") and lexicon().org_suffixes.longest_suffix(nxt.norm):
                 continue  # 某某/PER 集团/n: a company named after a person

@@ -85,3 +85,21 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
     if in_quote:  # unbalanced: do not swallow half a quotation
         return i
     return j
+
+
+# Names the title rules do not expect: Latin script (John A. Smith), or five and six characters
+# in Han script, as Japanese names are (佐藤某一郎) when the tagger reads them as one name.
+LATIN_PERSON = re.compile(r"[A-Z][a-z][A-Za-z'\-]*(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z][A-Za-z'\-]*){1,3}")
+HONORIFIC_END = re.compile(r"(先生|女士|同志|教授|院士|博士|主任|书记|部长|市长|社长|会长)$")
+
+
+def is_long_name(norm: str) -> bool:
+    """A person's name beyond the two-to-four Han characters of a Chinese one, for a word the tagger
+    tagged PER: Latin script, or five or six Han characters with no title or honorific at the end.
+
+    (Post extraction may call it beside titles.is_plausible_name, so that 校长John A. Smith and
+    市长佐藤某一郎 give posts.)
+    """
+    if LATIN_PERSON.fullmatch(norm):
+        return True
+    return len(norm) in (5, 6) and all("\u4e00" <= c <= "\u9fff" for c in norm) and not HONORIFIC_END.search(norm)

@@ -6,6 +6,8 @@ the name inside must be separate tokens before the title-chain rules can see the
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.segment import Sentence, Token
 from kg.extract.titles import is_plausible_name, title_before
 from kg.lexicon import lexicon
@@ -203,6 +205,41 @@ def _mend_honorific_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+# A name in Latin script: two to four capitalised words, initials between (John A. Smith, Mary O'Neil).
+LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z][A-Za-z'\-]*(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z][A-Za-z'\-]*){1,3}"
+                        r"(?![A-Za-z])")
+
+
+def _mend_latin_names(sent: Sentence, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """John/PER ␣ A/xc . ␣ Smith/nz: a Latin-script name the tagger cut at its spaces is one name,
+    where the tagger read part of it as a name or a title stands right before it."""
+    out = list(tokens)
+    for m in LATIN_NAME.finditer(sent.norm):
+        s, e = sent.start + m.start(), sent.start + m.end()
+        inside = [k for k, t in enumerate(out) if s <= t.start and t.end <= e]
+        if not inside or out[inside[0]].start != s or out[inside[-1]].end != e:
+            continue
+        before = out[inside[0] - 1] if inside[0] > 0 else None
+        if not any(out[k].tag == "PER" for k in inside) and not (
+                before is not None and title_before(before.norm) == before.norm):
+            continue
+        name = Token(sent.text[m.start() : m.end()], "PER", s, e, m.group(0))
+        out[inside[0] : inside[-1] + 1] = [name]
+    return tuple(out)
+
+
+def _mend_dotted_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """阿某/PER 焦某·马某/PER: given names before a dotted family name are one foreign name."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.tag == "PER" and out[-1].tag == "PER" and out[-1].end == t.start \
+                and any(c in NAME_SEPARATORS for c in t.norm + out[-1].norm):
+            out[-1] = _merge(out[-1], t, "PER")
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
@@ -221,8 +258,11 @@ def repair(sent: Sentence) -> Sentence:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens), sent.norm)
     if len(sent.tokens) >= 2 and sent.tokens[1].norm in ("：", ":"):
         sent = Sentence(sent.text, sent.start, sent.end, _speaker(sent.tokens), sent.norm)
+    if LATIN_NAME.search(sent.norm):
+        sent = Sentence(sent.text, sent.start, sent.end, _mend_latin_names(sent, sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        sent = Sentence(sent.text, sent.start, sent.end, _mend_honorific_names(_mend_names(sent.tokens)), sent.norm)
+        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(sent.tokens)))
+        sent = Sentence(sent.text, sent.start, sent.end, tokens, sent.norm)
     sent = Sentence(sent.text, sent.start, sent.end, _mend_listed_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
