@@ -184,3 +184,14 @@ def test_latin_script_japanese_and_dotted_foreign_names_are_whole() -> None:
     assert "松本清太郎" in names(extract("友城临江市市长松本清太郎率政府代表团访问。"), "Person")
     people = names(extract("某国驻沪总领事阿里木汗·卡斯木出席。"), "Person")
     assert people == {"阿里木汗·卡斯木"}
+
+
+# --- not organisations (B2) --------------------------------------------------------------
+
+def test_a_kind_of_alliance_or_an_era_word_is_no_organisation() -> None:
+    assert names(extract("为新征程贡献力量，发挥产业联盟的作用。")) == set()
+    assert names(extract("星河联盟、海川联盟和青岚产业联盟参加。"), "Alliance") == {"星河联盟", "海川联盟", "青岚产业联盟"}
+
+
+def test_a_headquarters_is_the_company_not_an_organisation_of_its_own() -> None:
+    assert names(extract("活动在海川公司总部大楼前举行。"), "Organization") == {"海川公司"}

@@ -97,7 +97,9 @@ def _anchored(tokens: list[Token]) -> bool:
 
 # What an organisation name does not go on with: a reference back (该会, 本院), a group of its people.
 ANAPHOR_HEADS = ("该", "本", "我", "其", "各", "此")
-GROUPS = frozenset("代表团 考察团 访问团 调研组 调研团 工作组 一行 全体 团队 代表 师生 员工 干部 职工".split())
+GROUPS = frozenset("代表团 考察团 访问团 调研组 调研团 工作组 一行 全体 团队 代表 师生 员工 干部 职工 总部 总部大楼".split())
+HEADQUARTERS = frozenset("总部 总部大楼 总部基地".split())
+LIST_JOINTS = frozenset("、 和 及 与 以及".split())
 # A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
 MINISTRY = re.compile(r"^[\u4e00-\u9fff]{1,4}(部|委)$")
 # 某商会代表团, 某市考察团: a delegation is its people; the organisation it comes from is the name.
@@ -126,6 +128,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             start = extend_left(toks, i, frozenset()) if i > 0 and toks[i - 1].tag == "LOC" else i
             out.append(_mk("Organization", sent, si, toks[start], toks[end], "tagger-org"))
             continue
+        if t.norm in HEADQUARTERS:
+            continue  # 某集团北京总部: the company's seat, a venue; the company is named on its own
         if t.tag in ("n", "nz", "vn", "LOC", "j") and t.norm not in lex.not_org_words and (
             lex.org_suffixes.longest_suffix(t.norm) or _is_alliance(t.norm)
         ):
@@ -137,8 +141,10 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             if ZONE.search(norm) and phrase[0].tag not in ("LOC", "ORG"):
                 continue  # 全国开发区: a class of zones, not one administration
             # 某某联盟 in a list of alliances needs no anchor; 命运共同体 and the like do
-            if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i):
-                continue
+            listed = (start > 0 and toks[start - 1].norm in LIST_JOINTS) or (i + 1 < len(toks)
+                                                                            and toks[i + 1].norm in LIST_JOINTS)
+            if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i and listed):
+                continue  # 发挥产业联盟的作用: a kind of alliance, named only in a list of alliances
             # a lone place name counts only when it ends like an administration (某某新区)
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
                 continue
