@@ -190,7 +190,8 @@ def test_latin_script_japanese_and_dotted_foreign_names_are_whole() -> None:
 
 def test_a_kind_of_alliance_or_an_era_word_is_no_organisation() -> None:
     assert names(extract("为新征程贡献力量，发挥产业联盟的作用。")) == set()
-    assert names(extract("星河联盟、海川联盟和青岚产业联盟参加。"), "Alliance") == {"星河联盟", "海川联盟", "青岚产业联盟"}
+    listed = names(extract("星河联盟、海川联盟和青岚产业联盟参加。"), "Alliance")
+    assert listed == {"星河联盟", "海川联盟", "青岚产业联盟"}
 
 
 def test_a_headquarters_is_the_company_not_an_organisation_of_its_own() -> None:

@@ -97,7 +97,8 @@ def _anchored(tokens: list[Token]) -> bool:
 
 # What an organisation name does not go on with: a reference back (该会, 本院), a group of its people.
 ANAPHOR_HEADS = ("该", "本", "我", "其", "各", "此")
-GROUPS = frozenset("代表团 考察团 访问团 调研组 调研团 工作组 一行 全体 团队 代表 师生 员工 干部 职工 总部 总部大楼".split())
+GROUPS = frozenset("代表团 考察团 访问团 调研组 调研团 工作组 一行 全体 团队 代表 师生 员工 干部 职工 "
+                   "总部 总部大楼".split())
 HEADQUARTERS = frozenset("总部 总部大楼 总部基地".split())
 LIST_JOINTS = frozenset("、 和 及 与 以及".split())
 # A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
@@ -143,8 +144,9 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             # 某某联盟 in a list of alliances needs no anchor; 命运共同体 and the like do
             listed = (start > 0 and toks[start - 1].norm in LIST_JOINTS) or (i + 1 < len(toks)
                                                                             and toks[i + 1].norm in LIST_JOINTS)
-            if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i and listed):
-                continue  # 发挥产业联盟的作用: a kind of alliance, named only in a list of alliances
+            if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i
+                                              and (listed or len(norm) >= 6)):
+                continue  # 发挥产业联盟的作用: a kind of alliance; a short one is a name only in a list
             # a lone place name counts only when it ends like an administration (某某新区)
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
                 continue
