@@ -196,3 +196,13 @@ def test_a_kind_of_alliance_or_an_era_word_is_no_organisation() -> None:
 
 def test_a_headquarters_is_the_company_not_an_organisation_of_its_own() -> None:
     assert names(extract("活动在海川公司总部大楼前举行。"), "Organization") == {"海川公司"}
+
+
+def test_a_bare_board_or_edition_is_no_organisation() -> None:
+    g = extract("柏望川、闵觉远任七届理事会理事长，乔映雪为专家委员会主任。")
+    assert not names(g, "Organization") & {"七届", "理事会", "专家委员会", "七届理事会"}
+
+
+def test_an_event_glued_to_its_host_is_split() -> None:
+    g = extract("报告会由校党委书记柯望舒主持。")
+    assert not any("报告会由" in n for n in names(g))

@@ -53,7 +53,11 @@ GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中
                     "联合体 共同体 基地 园区 开发区 高新区 新区 我校 该校 本校 全校 双方 区 市 省 县 镇 "
                     "市委 市政府 省委 省政府 区委 区政府 县委 县政府 镇政府 镇党委 市委市政府 省委省政府 市委政府 "
                     "人大 人大常委会 常委会 政协 工商联 党委 党组 相关部门 有关部门 职能部门 产业学院 二级学院 "
-                    "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部 医院 研究院 银行 商会 中共".split())
+                    "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部 医院 研究院 银行 商会 中共 "
+                    # a body's boards and committees by their bare names (协会六届理事会理事长)
+                    "理事会 董事会 监事会 理监事会 常务理事会 执委会 委员会 专家委员会 秘书处 主席团".split())
+# An edition or sitting alone (七届 of 七届理事会理事长) names no organisation.
+BARE_ORDINAL = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+(届|次|期|批)$")
 
 
 # Venues (hotels, halls, conference centres): where events are held, places not organisations.
@@ -243,7 +247,7 @@ def _match_sides(sent: Sentence, si: int) -> list[Mention]:
 
 def _proper_org(norm: str) -> bool:
     """Not a bare class word (市政府, 相关部门) and not a title read as a name (市委常委)."""
-    return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm
+    return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm and not BARE_ORDINAL.match(norm)
 
 
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:

@@ -61,6 +61,19 @@ def _merge(a: Token, b: Token, tag: str) -> Token:
     return Token(a.text + b.text, tag, a.start, b.end, a.norm + b.norm)
 
 
+def _split_you(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """报告会由校/n 党委书记: an event, 由 and the body hosting it, glued into one word by the tagger."""
+    lex = lexicon()
+    out: list[Token] = []
+    for t in tokens:
+        k = t.norm.find("由")
+        if k >= 2 and k + 1 < len(t.norm) and lex.event_nouns.longest_suffix(t.norm[:k]):
+            out.extend([_piece(t, 0, k, "n"), _piece(t, k, k + 1, "p"), _piece(t, k + 1, len(t.norm), "n")])
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _split_ji(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """暨 joins two events; the tagger sometimes buries it inside one word (某某行暨某某院)."""
     out: list[Token] = []
@@ -254,6 +267,8 @@ def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def repair(sent: Sentence) -> Sentence:
+    if "由" in sent.norm:
+        sent = Sentence(sent.text, sent.start, sent.end, _split_you(sent.tokens), sent.norm)
     if "暨" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens), sent.norm)
     if len(sent.tokens) >= 2 and sent.tokens[1].norm in ("：", ":"):
