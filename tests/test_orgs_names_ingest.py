@@ -206,3 +206,10 @@ def test_a_bare_board_or_edition_is_no_organisation() -> None:
 def test_an_event_glued_to_its_host_is_split() -> None:
     g = extract("报告会由校党委书记柯望舒主持。")
     assert not any("报告会由" in n for n in names(g))
+
+
+def test_a_committee_named_alone_gives_its_region() -> None:
+    g = extract("2020年6月任临江市委常委。")
+    assert names(g, "Organization") == {"临江市"}
+    g = extract("校党委常委、组织部长乔映川出席大会。")
+    assert "校党委常委" not in names(g)

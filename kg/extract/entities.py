@@ -36,7 +36,12 @@ class Cluster:
 
     @property
     def name(self) -> str:
-        return self.best().text
+        best = self.best()
+        region = governed(best.norm)
+        if region is not None:  # only the committee is named (中共某市委): the entity is the region
+            k = best.norm.find(region)
+            return best.text[k : k + len(region)]
+        return best.text
 
     @property
     def norm(self) -> str:

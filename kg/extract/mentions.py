@@ -135,6 +135,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             continue
         if t.norm in HEADQUARTERS:
             continue  # 某集团北京总部: the company's seat, a venue; the company is named on its own
+        if t.tag != "ORG" and title_before(t.norm) == t.norm:
+            continue  # 某市委/ORG 常委/n: 常委 ends like 委 but is a title
         if t.tag in ("n", "nz", "vn", "LOC", "j") and t.norm not in lex.not_org_words and (
             lex.org_suffixes.longest_suffix(t.norm) or _is_alliance(t.norm)
         ):
