@@ -213,3 +213,9 @@ def test_a_committee_named_alone_gives_its_region() -> None:
     assert names(g, "Organization") == {"临江市"}
     g = extract("校党委常委、组织部长乔映川出席大会。")
     assert "校党委常委" not in names(g)
+
+
+def test_tails_glued_to_an_organisation_are_cut() -> None:
+    g = extract("柏望川，男，汉族，1996年8月参加工作，青岚农学院园艺系果树专业大学毕业。")
+    assert names(g, "Organization") == {"青岚农学院园艺系"}
+    assert names(extract("由星河分会创会会长乔映雪主持。"), "Organization") == {"星河分会"}

@@ -173,11 +173,23 @@ def _name_goes_on(t: Token) -> bool:
 
 
 def _without_delegation(sent: Sentence, si: int, m: Mention) -> Mention:
-    """某商会代表团 → 某商会: the organisation a delegation comes from."""
+    """某商会代表团 → 某商会: the organisation a delegation comes from; and the other tails the
+    tagger glues to a name (ORG_TAIL)."""
     d = DELEGATION.search(m.norm)
-    if d is None or len(m.norm) - len(d.group(0)) < 3:
+    tail = ORG_TAIL.search(m.norm) if d is None else None
+    if d is None and tail is None:
         return m
-    return _span(m.type, sent, si, m.start, m.end - len(d.group(0)), m.rule)
+    cut = (d or tail).start()  # type: ignore[union-attr]
+    marker = tail is not None and tail.group(1) is not None  # 创会, 原 …: the rest must still end like a name
+    if cut < 3 or (marker and not lexicon().org_suffixes.longest_suffix(m.norm[:cut])):
+        return m
+    return _span(m.type, sent, si, m.start, m.start + cut, m.rule)
+
+
+# Tails glued to an organisation word that are no part of it: a title's marker (某分会创会 会长,
+# 某会原 副主席), a major and a degree (某学院某系某专业 大学毕业).
+ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理)$"
+                     r"|(?<=[系院校])([^系院校]{1,8}专业(?:大学|本科|研究生)?)$")
 
 
 # Words that end like an event noun (节, 赛) but name none.
@@ -249,7 +261,12 @@ def _match_sides(sent: Sentence, si: int) -> list[Mention]:
 
 def _proper_org(norm: str) -> bool:
     """Not a bare class word (市政府, 相关部门) and not a title read as a name (市委常委)."""
-    return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm and not BARE_ORDINAL.match(norm)
+    return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm and not BARE_ORDINAL.match(norm) \
+        and not ETHNIC_GROUP.match(norm)
+
+
+# 汉族, 土家族 in a career statement: a people, not an organisation.
+ETHNIC_GROUP = re.compile(r"^[\u4e00-\u9fff]{1,4}族$")
 
 
 def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[TitleSpan]]:
@@ -264,7 +281,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
             names.append((0, _span("Person", sent, si, ts.name_start, ts.name_end, "title-name")))
         span = org_span(sent, ts)
         if span is not None:
-            m = _span("Organization", sent, si, span[0], span[1], "title-org")
+            m = _without_delegation(sent, si, _span("Organization", sent, si, span[0], span[1], "title-org"))
             if len(m.norm) >= 2 and m.norm not in GENERIC:
                 m.type = org_type(m.norm)
                 names.append((0, m))
