@@ -219,3 +219,12 @@ def test_tails_glued_to_an_organisation_are_cut() -> None:
     g = extract("柏望川，男，汉族，1996年8月参加工作，青岚农学院园艺系果树专业大学毕业。")
     assert names(g, "Organization") == {"青岚农学院园艺系"}
     assert names(extract("由星河分会创会会长乔映雪主持。"), "Organization") == {"星河分会"}
+
+
+def test_the_bare_government_of_the_story_is_an_organisation_unless_a_title_prefix() -> None:
+    g = extract("柏望川代表市政府、市工商联向大会表示祝贺。")
+    assert {"市政府", "市工商联"} <= names(g, "Organization")
+    g = extract("市政府副秘书长柏望川出席会议。")
+    assert "市政府" not in names(g)
+    g = extract("青岚市人民政府与海川集团签约。市政府将提供支持。")
+    assert "市政府" not in names(g, "Organization")

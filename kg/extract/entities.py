@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract.mentions import GENERIC, Mention
+from kg.extract.mentions import BARE_GOVERNMENT, GENERIC, Mention
 from kg.extract.segment import Sentence, to_simplified
 from kg.lexicon import lexicon
 from kg.text import FAMILY
@@ -219,6 +219,9 @@ def _shortens(c: Cluster, full: Cluster) -> bool:
     - for events, a bare event noun (研讨会) heading the named event.
     """
     short, long = c.norm, full.norm
+    if short in BARE_GOVERNMENT:  # 市政府 for 青岚市人民政府 or 青岚市政府, 管委会 for 云溪高新区管委会
+        level = short.replace("人民", "")
+        return long.replace("人民", "").endswith(level) and len(long) > len(short)
     if is_abbreviation(short, long) and (_first(full) < _first(c) or len(short) <= 3):
         return True
     if long.endswith(short) and len(short) >= 3 and short not in GENERIC:

@@ -56,6 +56,10 @@ GENERIC = frozenset("联盟 学校 学院 大学 公司 集团 协会 学会 中
                     "管委会 领导小组 办公室 工作组 代表团 联邦 新公司 子公司 总部 医院 研究院 银行 商会 中共 "
                     # a body's boards and committees by their bare names (协会六届理事会理事长)
                     "理事会 董事会 监事会 理监事会 常务理事会 执委会 委员会 专家委员会 秘书处 主席团".split())
+# The government of the article's own city, district or county by its bare name (代表市政府致辞,
+# 市政府与某集团签约): an organisation of the story (GUIDELINE), though not as a title's prefix
+# (市政府副秘书长 keeps it in the title). It joins the full name where the article prints one.
+BARE_GOVERNMENT = frozenset("市政府 区政府 县政府 镇政府 市人民政府 区人民政府 县人民政府 管委会".split())
 # An edition or sitting alone (七届 of 七届理事会理事长) names no organisation.
 BARE_ORDINAL = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+(届|次|期|批)$")
 
@@ -143,7 +147,7 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             start = extend_left(toks, i, frozenset())
             phrase = list(toks[start : i + 1])
             norm = "".join(x.norm for x in phrase)
-            if norm in GENERIC or len(norm) < 3:
+            if (norm in GENERIC and norm not in BARE_GOVERNMENT) or len(norm) < 3:
                 continue
             if ZONE.search(norm) and phrase[0].tag not in ("LOC", "ORG"):
                 continue  # 全国开发区: a class of zones, not one administration
@@ -158,6 +162,12 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
                 continue
             out.append(_mk("Organization", sent, si, toks[start], t, "suffix-org"))
     return [_without_delegation(sent, si, m) for m in out]
+
+
+def _title_follows(sent: Sentence, m: Mention) -> bool:
+    """市政府 副秘书长: a bare body before a title is the title's prefix, not an organisation."""
+    rest = sent.norm[m.end - sent.start : m.end - sent.start + 8]
+    return any(title_before(rest[:n]) == rest[:n] for n in range(2, len(rest) + 1))
 
 
 def _name_goes_on(t: Token) -> bool:
@@ -330,7 +340,8 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         for m in chosen:
             if m.type == "Person" and b.start() <= m.start - sent.start < b.end():
                 m.rule = "byline"
-    chosen = [m for m in chosen if m.type not in ("Organization", "Alliance") or _proper_org(m.norm)]
+    chosen = [m for m in chosen if m.type not in ("Organization", "Alliance") or _proper_org(m.norm)
+              or (m.norm in BARE_GOVERNMENT and m.rule != "title-org" and not _title_follows(sent, m))]
     chosen = _org_asides(sent, si, chosen)
     orgs = [m for m in chosen if m.type in ("Organization", "Alliance")]
     events = [m for m in _event_mentions(sent, si)
