@@ -228,3 +228,8 @@ def test_the_bare_government_of_the_story_is_an_organisation_unless_a_title_pref
     assert "市政府" not in names(g)
     g = extract("青岚市人民政府与海川集团签约。市政府将提供支持。")
     assert "市政府" not in names(g, "Organization")
+
+
+def test_a_county_where_the_meeting_is_held_stays_a_place_when_it_also_holds_posts() -> None:
+    g = extract("星河联合会在北岭云溪县隆重召开五届会员代表大会。云溪县县长柏望川致辞。")
+    assert ("云溪县", "Place") in {(e.name, e.type) for e in g.entities}

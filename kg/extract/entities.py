@@ -143,6 +143,11 @@ def _merge_regions(clusters: list[Cluster]) -> list[Cluster]:
     """
     from kg.extract.mentions import place_abbreviations
 
+    for c in clusters:  # 绩溪县 where the meeting is held and 绩溪县县长: the mentions already joined
+        region = governed(c.norm) or c.norm
+        if FAMILY[c.type] == "Org" and REGION.match(region) and not NOT_REGION.search(region) \
+                and any(m.type == "Place" for m in c.mentions):
+            c.type = "Place"
     places = [c for c in clusters if c.type == "Place"]
     if not places:
         return clusters
