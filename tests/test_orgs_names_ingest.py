@@ -233,3 +233,16 @@ def test_the_bare_government_of_the_story_is_an_organisation_unless_a_title_pref
 def test_a_county_where_the_meeting_is_held_stays_a_place_when_it_also_holds_posts() -> None:
     g = extract("星河联合会在北岭云溪县隆重召开五届会员代表大会。云溪县县长柏望川致辞。")
     assert ("云溪县", "Place") in {(e.name, e.type) for e in g.entities}
+
+
+# --- organisations inside event names and lists (B3) -------------------------------------
+
+def test_the_organisation_an_event_is_of_is_an_organisation() -> None:
+    g = extract("星河协会青年分会成立大会在青岚举行。")
+    assert "星河协会青年分会" in names(g, "Organization") and "星河协会青年分会成立大会" in names(g, "Event")
+    assert names(extract("全市领导干部大会召开。"), "Organization") == set()
+
+
+def test_every_body_of_a_long_list_is_an_organisation() -> None:
+    g = extract("青岚大学、北岭理工学院、云溪职业技术学院、海川集团、星河科技有限公司等单位参加。")
+    assert names(g, "Organization") == {"青岚大学", "北岭理工学院", "云溪职业技术学院", "海川集团", "星河科技有限公司"}

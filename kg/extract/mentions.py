@@ -348,7 +348,47 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
               if not any(w.start <= m.start < w.end for w in works)
               and not any(o.start <= m.start and m.end <= o.end for o in orgs)]
     events = _drop_nested(_quoted_events(sent, si) + events) + _meeting_verbs(sent, si, events)
+    chosen = _orgs_in_events(sent, si, chosen, events)
     return sorted(chosen + events + works, key=lambda m: (m.start, -m.end)), titles
+
+
+# What an event name adds after the organisation it is of: the edition, the happening's verb and
+# its head (某协会青年分会 | 成立大会, 某学院 | 第三届理事会第二次会议, 某公司 | 揭牌仪式).
+EVENT_TAIL = re.compile(r"(第?[一二三四五六七八九十百零〇\d]+(届|次|期|批)|20\d\d年?度?)*"
+                        r"(成立|揭牌|授牌|签约|开工|启动|奠基|开幕|闭幕|落成|启用|换届|就职|年度)?$")
+
+
+def _orgs_in_events(sent: Sentence, si: int, chosen: list[Mention], events: list[Mention]) -> list[Mention]:
+    """某协会青年分会成立大会: the organisation an event is of is an organisation of the story too.
+
+    The event's name less its head noun, edition and verb, when that ends like an organisation
+    and no name found already crosses it; a shorter name inside it gives way (longest wins).
+    """
+    lex = lexicon()
+    off = sent.start
+    for ev in events:
+        head = lex.event_nouns.longest_suffix(ev.norm)
+        if not head or len(ev.norm) <= len(head) + 3:
+            continue
+        body = ev.norm[: len(ev.norm) - len(head)]
+        tail = EVENT_TAIL.search(body)
+        body = body[: tail.start()] if tail else body
+        if len(body) < 4 or not lex.org_suffixes.longest_suffix(body) or not _proper_org(body) \
+                or any(q in body for q in "“”\"「」《》()（）及和与暨、") or body.startswith("第") \
+                or any(body.endswith(w) for w in lex.not_org_words):
+            continue  # 某工程开工及某公司揭牌仪式, 全市领导干部大会: no organisation
+        s, e = ev.start, ev.start + len(body)
+        toks = [t for t in sent.tokens if s <= t.start and t.end <= e]
+        if sent.norm[s - off : e - off] != body or not toks or toks[-1].end != e or not _anchored(toks):
+            continue
+        names = [m for m in chosen if m.start < e and s < m.end]
+        if any(m.start < s or m.end > e or m.type not in ("Organization", "Alliance", "Place") for m in names):
+            continue
+        if any((m.start, m.end) == (s, e) for m in names):
+            continue
+        chosen = [m for m in chosen if m not in names]
+        chosen.append(_span(org_type(body), sent, si, s, e, "event-org"))
+    return chosen
 
 
 # 某某(中国)有限公司: a region in brackets inside a company's name.
