@@ -164,6 +164,17 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     return [_without_delegation(sent, si, m) for m in out]
 
 
+def _titled(toks: tuple[Token, ...], i: int) -> bool:
+    """A long or Latin-script name counts where a title stands next to it (市长佐藤某一郎, 某某社长):
+    alone, five-character transliterations are as often clubs and places."""
+    if not all("\u4e00" <= c <= "\u9fff" for c in toks[i].norm):
+        return True
+    before = toks[i - 1].norm if i > 0 else ""
+    after = toks[i + 1].norm if i + 1 < len(toks) else ""
+    return bool(before and title_before(before) == before) or bool(after and title_before(after) == after) \
+        or after in ("先生", "女士", "教授", "博士")
+
+
 def _title_follows(sent: Sentence, m: Mention) -> bool:
     """市政府 副秘书长: a bare body before a title is the title's prefix, not an organisation."""
     rest = sent.norm[m.end - sent.start : m.end - sent.start + 8]
@@ -296,7 +307,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
                 m.type = org_type(m.norm)
                 names.append((0, m))
     for i, t in enumerate(sent.tokens):
-        if t.tag == "PER" and (is_plausible_name(t.norm, True) or is_long_name(t.norm)):
+        if t.tag == "PER" and (is_plausible_name(t.norm, True) or (is_long_name(t.norm) and _titled(sent.tokens, i))):
             nxt = sent.tokens[i + 1] if i + 1 < len(sent.tokens) else None
             if nxt is not None and nxt.tag in ("n", "nz") and lexicon().org_suffixes.longest_suffix(nxt.norm):
                 continue  # 某某/PER 集团/n: a company named after a person
