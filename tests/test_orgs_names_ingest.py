@@ -246,3 +246,9 @@ def test_the_organisation_an_event_is_of_is_an_organisation() -> None:
 def test_every_body_of_a_long_list_is_an_organisation() -> None:
     g = extract("青岚大学、北岭理工学院、云溪职业技术学院、海川集团、星河科技有限公司等单位参加。")
     assert names(g, "Organization") == {"青岚大学", "北岭理工学院", "云溪职业技术学院", "海川集团", "星河科技有限公司"}
+
+
+def test_an_appointment_verb_glued_to_an_organisation_word_is_cut_off() -> None:
+    assert names(extract("2010年任海川集团总经理。"), "Organization") == {"海川集团"}
+    assert names(extract("任丘市人民政府副市长柏望川出席。"), "Organization") == {"任丘市人民政府"}
+    assert names(extract("柏望川，男，中共党员，1970年生。"), "Organization") == set()

@@ -57,6 +57,10 @@ def _org_title(t: Token) -> list[Token]:
     return [_piece(t, 0, a, "ORG"), _piece(t, a, len(t.norm), "n")]
 
 
+# Appointment and career verbs the tagger glues to the front of an organisation word.
+LEAD_VERB = re.compile(r"^(现任|历任|曾任|先后任|出任|调任|兼任|升任|转任|拟任|时任|原任|担任|就职于|任职于|供职于|任)")
+
+
 def _merge(a: Token, b: Token, tag: str) -> Token:
     return Token(a.text + b.text, tag, a.start, b.end, a.norm + b.norm)
 
@@ -292,6 +296,14 @@ def repair(sent: Sentence) -> Sentence:
             else:
                 tokens.append(t)
             continue
+        lead = LEAD_VERB.match(t.norm)
+        if lead and lead.group(0) == "任" and not (tokens and (tokens[-1].tag in ("TIME", "PER", "w") or tokens[
+                -1].norm in ("后", "并", "现", "曾", "先后", "再"))):
+            lead = None  # 任某市: a place that starts like the verb; the verb follows a date, a name or a pause
+        if lead and len(t.norm) - lead.end() >= 3 and lex.org_suffixes.longest_suffix(t.norm):
+            # 任某集团/ORG, 出任某厅/ORG: an appointment verb glued to the front of a name
+            tokens.append(_piece(t, 0, lead.end(), "v"))
+            t = _piece(t, lead.end(), len(t.norm), "ORG")
         if len(t.norm) > 3 and t.norm[-1] in "与和及同":  # 某学院与/ORG: the conjunction is not the name's
             tokens.extend([_piece(t, 0, len(t.norm) - 1, "ORG"), _piece(t, len(t.norm) - 1, len(t.norm), "c")])
             continue
