@@ -252,3 +252,11 @@ def test_an_appointment_verb_glued_to_an_organisation_word_is_cut_off() -> None:
     assert names(extract("2010年任海川集团总经理。"), "Organization") == {"海川集团"}
     assert names(extract("任丘市人民政府副市长柏望川出席。"), "Organization") == {"任丘市人民政府"}
     assert names(extract("柏望川，男，中共党员，1970年生。"), "Organization") == set()
+
+
+def test_a_federation_printed_with_its_chamber_and_a_board_of_one_edition() -> None:
+    g = extract("青岚市工商联(总商会)三届二次执委会议召开。市工商联主席柏望川讲话。")
+    orgs = [e for e in g.entities if e.type == "Organization"]
+    assert [e.name for e in orgs] == ["青岚市工商联(总商会)"] and "市工商联" in orgs[0].aliases
+    g = extract("会议选举产生云溪区工商业联合会(总商会)第六届执行委员会，柏望川当选主席。")
+    assert names(g, "Organization") == {"云溪区工商业联合会(总商会)"}

@@ -223,7 +223,7 @@ def _shortens(c: Cluster, full: Cluster) -> bool:
       某省科技厅): a tail of three or more characters that is no bare class word;
     - for events, a bare event noun (研讨会) heading the named event.
     """
-    short, long = c.norm, full.norm
+    short, long = BRACKETED.sub("", c.norm), BRACKETED.sub("", full.norm)  # 市工商联 for 某市工商联(总商会)
     if short in BARE_GOVERNMENT:  # 市政府 for 青岚市人民政府 or 青岚市政府, 管委会 for 云溪高新区管委会
         level = short.replace("人民", "")
         return long.replace("人民", "").endswith(level) and len(long) > len(short)
@@ -234,6 +234,9 @@ def _shortens(c: Cluster, full: Cluster) -> bool:
     if FAMILY[c.type] == "Event":
         return lexicon().event_nouns.longest_suffix(short) == short and long.endswith(short)
     return False
+
+
+BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def _first(c: Cluster) -> int:

@@ -202,14 +202,16 @@ def _without_delegation(sent: Sentence, si: int, m: Mention) -> Mention:
         return m
     cut = (d or tail).start()  # type: ignore[union-attr]
     marker = tail is not None and tail.group(1) is not None  # 创会, 原 …: the rest must still end like a name
-    if cut < 3 or (marker and not lexicon().org_suffixes.longest_suffix(m.norm[:cut])):
+    if cut < 3 or (marker and not (lexicon().org_suffixes.longest_suffix(m.norm[:cut]) or m.norm[cut - 1] in ")）")):
         return m
     return _span(m.type, sent, si, m.start, m.start + cut, m.rule)
 
 
 # Tails glued to an organisation word that are no part of it: a title's marker (某分会创会 会长,
 # 某会原 副主席), a major and a degree (某学院某系某专业 大学毕业).
-ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理)$"
+ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理"
+                     # a board of one edition (某会第五届执行委员会): the post is the body's (GUIDELINE)
+                     r"|第?[一二三四五六七八九十百零〇\d]+届(?:执行委员会|执委会|理事会|常务理事会|理监事会|董事会|监事会))$"
                      r"|(?<=[系院校])([^系院校]{1,8}专业(?:大学|本科|研究生)?)$")
 
 
@@ -405,6 +407,8 @@ def _orgs_in_events(sent: Sentence, si: int, chosen: list[Mention], events: list
 # 某某(中国)有限公司: a region in brackets inside a company's name.
 BRACKET_REGION = re.compile(r"[（(](中国|香港|澳门|台湾|北京|上海|深圳|广州|天津|重庆|亚太|亚洲|国际|集团)[)）]"
                             r"([\u4e00-\u9fffA-Za-z]{0,10}?(股份有限公司|有限责任公司|有限公司|公司|集团|研究院|中心))")
+# 某市工商联(总商会): the chamber of commerce the federation also is, printed inside its name.
+BRACKET_ALSO = re.compile(r"[（(](总商会|商会)[)）]")
 # 某某(以下简称“某某”): the short form the article will use, an alias of the name before it.
 DECLARED_ALIAS = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[:：]?\s*"
                             r"[“\"「『]([^”\"」』()（）]{1,16})[”\"」』]\s*[)）]")
@@ -424,7 +428,8 @@ def _org_asides(sent: Sentence, si: int, chosen: list[Mention]) -> list[Mention]
     orgs = sorted((m for m in chosen if m.type in ("Organization", "Alliance")), key=lambda m: m.start)
     for m in orgs:
         rest = sent.norm[m.end - off :]
-        b = BRACKET_REGION.match(rest)
+        b = BRACKET_REGION.match(rest) or (BRACKET_ALSO.match(rest) if m.norm.endswith(("工商联", "工商业联合会"))
+                                           else None)
         if b:
             end = m.end + b.end()
             chosen = [x for x in chosen if x is m or not (m.end <= x.start < end and FAMILY[x.type] != "Event")]
