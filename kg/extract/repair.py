@@ -58,7 +58,8 @@ def _org_title(t: Token) -> list[Token]:
 
 
 # Appointment and career verbs the tagger glues to the front of an organisation word.
-LEAD_VERB = re.compile(r"^(现任|历任|曾任|先后任|出任|调任|兼任|升任|转任|拟任|时任|原任|担任|就职于|任职于|供职于|选举产生|产生|任)")
+LEAD_VERB = re.compile(r"^(现任|历任|曾任|先后任|出任|调任|兼任|升任|转任|拟任|时任|原任|担任|就职于|任职于|供职于"
+                       r"|选举产生|产生|任)")
 
 
 def _merge(a: Token, b: Token, tag: str) -> Token:
