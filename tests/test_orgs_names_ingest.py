@@ -260,3 +260,9 @@ def test_a_federation_printed_with_its_chamber_and_a_board_of_one_edition() -> N
     assert [e.name for e in orgs] == ["青岚市工商联(总商会)"] and "市工商联" in orgs[0].aliases
     g = extract("会议选举产生云溪区工商业联合会(总商会)第六届执行委员会，柏望川当选主席。")
     assert names(g, "Organization") == {"云溪区工商业联合会(总商会)"}
+
+
+def test_an_unanchored_body_beside_an_organisation_in_a_list_is_one() -> None:
+    g = extract("市领导及省经委、商务厅有关领导出席签约仪式。")
+    assert {"省经委", "商务厅"} <= names(g, "Organization")
+    assert names(extract("各专门委员会、相关处室负责人参加会议。")) == set()

@@ -155,7 +155,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
             listed = (start > 0 and toks[start - 1].norm in LIST_JOINTS) or (i + 1 < len(toks)
                                                                             and toks[i + 1].norm in LIST_JOINTS)
             if not _anchored(phrase) and not (norm.endswith("联盟") and len(norm) >= 4 and start < i
-                                              and (listed or len(norm) >= 6)):
+                                              and (listed or len(norm) >= 6)) \
+                    and not (len(norm) >= 3 and _beside_org(toks, start, i)):
                 continue  # 发挥产业联盟的作用: a kind of alliance; a short one is a name only in a list
             # a lone place name counts only when it ends like an administration (某某新区)
             if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
@@ -173,6 +174,17 @@ def _titled(toks: tuple[Token, ...], i: int) -> bool:
     after = toks[i + 1].norm if i + 1 < len(toks) else ""
     return bool(before and title_before(before) == before) or bool(after and title_before(after) == after) \
         or after in ("先生", "女士", "教授", "博士")
+
+
+def _beside_org(toks: tuple[Token, ...], start: int, i: int) -> bool:
+    """省经委/ORG、商务厅/n: an item of a 、-list whose neighbour is an organisation word is one too."""
+    def org_word(t: Token) -> bool:
+        return t.tag == "ORG" or (t.tag in ("n", "nz") and lexicon().org_suffixes.longest_suffix(t.norm) is not None
+                                  and len(t.norm) >= 3)
+
+    before = start >= 2 and toks[start - 1].norm == "、" and org_word(toks[start - 2])
+    after = i + 2 < len(toks) and toks[i + 1].norm == "、" and org_word(toks[i + 2])
+    return before or after
 
 
 def _title_follows(sent: Sentence, m: Mention) -> bool:
