@@ -266,3 +266,10 @@ def test_an_unanchored_body_beside_an_organisation_in_a_list_is_one() -> None:
     g = extract("市领导及省经委、商务厅有关领导出席签约仪式。")
     assert {"省经委", "商务厅"} <= names(g, "Organization")
     assert names(extract("各专门委员会、相关处室负责人参加会议。")) == set()
+
+
+def test_the_city_at_the_head_of_a_venue_is_where_the_event_is_held() -> None:
+    g = extract("论坛在临江国际会议中心举行。")
+    assert names(g, "Place") == {"临江"}
+    g = extract("论坛在青岚大学第一学术报告厅开幕。")
+    assert "青岚" not in names(g, "Place")

@@ -161,6 +161,14 @@ def _merge_regions(clusters: list[Cluster]) -> list[Cluster]:
         if p is not None:
             p.mentions.extend(c.mentions)
             gone.add(id(c))
+    for p in places:  # 临江 and 临江市: one place
+        if id(p) in gone:
+            continue
+        for q in places:
+            if q is not p and id(q) not in gone and q.norm[:-1] == p.norm and q.norm[-1] in "市省县区州":
+                q.mentions.extend(p.mentions)
+                gone.add(id(p))
+                break
     abbreviations = place_abbreviations()
     for p in places:
         if len(p.norm) != 1 or p.norm not in abbreviations:

@@ -358,7 +358,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         works.append(_span("Work", sent, si, s, e, "book-title"))
     # nothing inside a work title is a name of the story
     chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
-    chosen = _places_in_context(sent, chosen)
+    chosen = _places_in_context(sent, [_venue_city(sent, si, m) for m in chosen])
     # bylines (记者 某某, 通讯员 某某) name the paper's staff, not people of the story: marked, kept
     # as people (the dev annotation holds them optional; CLUENER counts them as names)
     for b in BYLINE.finditer(sent.norm):
@@ -510,6 +510,38 @@ def _abbreviation_context(tokens: tuple[Token, ...], i: int) -> bool:
     return bool(ABBREVIATION_AFTER.match(after))
 
 
+VENUE_OWNERS = ("大学", "学院", "学校", "公司", "集团", "医院", "委", "政府", "研究院", "研究所", "协会", "商会")
+
+
+@cache
+def _place_word(text: str) -> str | None:
+    """text when the tagger reads it alone as one place name (临江, 临江市), else None."""
+    from kg.extract.segment import analyse
+
+    inner = analyse(text)
+    words = inner[0].tokens if len(inner) == 1 else ()
+    return text if len(words) == 1 and words[0].tag == "LOC" else None
+
+
+def _venue_city(sent: Sentence, si: int, m: Mention) -> Mention:
+    """在某市某酒店举行: the city at the head of a venue's name is where the event is held (GUIDELINE:
+    the city required, the venue optional), so the venue gives way to its city, where it has one."""
+    if m.type != "Place" or not VENUE.search(m.norm) or len(m.norm) < 5:
+        return m
+    head = m.norm[: VENUE.search(m.norm).start()]  # type: ignore[union-attr]
+    if any(w in head for w in VENUE_OWNERS):
+        return m  # 某大学第一学术报告厅, 某市委机关会堂: a venue of an organisation, not of a city
+    toks = [t for t in sent.tokens if m.start <= t.start and t.end <= m.end]
+    if len(toks) >= 2 and toks[0].tag == "LOC" and len(toks[0].norm) >= 2:
+        city = toks[0]
+    else:  # one word for the whole venue (某市某某大酒店/LOC): is its head a place on its own?
+        city = next((c for c in (_place_word(m.text[:k]) for k in (3, 2)) if c is not None), None)
+        if city is None:
+            return m
+        city = Token(city, "LOC", m.start, m.start + len(city), m.norm[: len(city)])
+    return _span("Place", sent, si, city.start, city.end, "venue-city")
+
+
 # What may stand between two places of one list or one address: 赴东陵、西陵、南陵等市, 在北岭云溪县举行.
 PLACE_JOINT = frozenset({"", "、", "和", "及", "与", "以及"})
 
@@ -535,9 +567,22 @@ def _places_in_context(sent: Sentence, chosen: list[Mention]) -> list[Mention]:
 def _place_context(sent: Sentence, m: Mention) -> bool:
     if m.rule == "place-abbreviation":
         return True
+    if m.rule == "venue-city":  # the venue's context: 在某市某酒店举行
+        m = Mention(m.type, m.start, m.start + len(m.norm), m.text, m.norm, m.sent, m.rule)
+        venue_end = _venue_end(sent, m.start)
+        after = sent.norm[venue_end - sent.start : venue_end - sent.start + 4]
+        before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
+        return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
     before = sent.norm[max(0, m.start - sent.start - 4) : m.start - sent.start]
     after = sent.norm[m.end - sent.start : m.end - sent.start + 4]
     return bool(PLACE_BEFORE.search(before) or PLACE_AFTER.match(after))
+
+
+def _venue_end(sent: Sentence, start: int) -> int:
+    """Where the venue that starts at start ends (its suffix), for the context after it."""
+    rest = sent.norm[start - sent.start :]
+    found = re.search(VENUE.pattern.rstrip("$"), rest)
+    return start + found.end() if found else start
 
 
 # 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
