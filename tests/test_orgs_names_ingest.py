@@ -273,3 +273,19 @@ def test_the_city_at_the_head_of_a_venue_is_where_the_event_is_held() -> None:
     assert names(g, "Place") == {"临江"}
     g = extract("论坛在青岚大学第一学术报告厅开幕。")
     assert "青岚" not in names(g, "Place")
+
+
+# --- aliases (B4) ------------------------------------------------------------------------
+
+def test_short_forms_of_federations_universities_and_companies_join_the_full_name() -> None:
+    g = extract("云溪区工商业联合会召开会议。区工商联主席柏望川讲话。")
+    assert [e.name for e in g.entities if e.type == "Organization"] == ["云溪区工商业联合会"]
+    g = extract("青岚大学与海川集团签约。青大校长柏望川致辞，青岚也将支持海川。")
+    assert "青大" in next(e for e in g.entities if e.name == "青岚大学").aliases
+    g = extract("海川五局集团有限公司举行签约仪式。海川五局总经理柏望川致辞。")
+    assert "海川五局" in next(e for e in g.entities if e.name == "海川五局集团有限公司").aliases
+
+
+def test_a_district_and_a_zone_of_the_same_name_are_two() -> None:
+    g = extract("云溪区委书记、云溪经开区党工委书记柏望川出席。云溪经开区管委会主任闵觉远主持。")
+    assert {"云溪区", "云溪经开区"} <= names(g)

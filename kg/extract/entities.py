@@ -77,8 +77,37 @@ def governed(norm: str) -> str | None:
     return m.group(1)
 
 
+ZONE_HEAD = re.compile(r"(经开区|高新区|开发区|新区|园区|示范区|合作区|保税区)$")
+# What follows a short company or school name in its full name (青华 → 青华大学, 某某五局 → 某某五局集团有限公司).
+FULL_TAILS = re.compile(r"^(大学|学院|集团|公司|有限公司|股份有限公司|有限责任公司|集团有限公司|集团公司"
+                        r"|集团股份有限公司|研究院|科学院)$")
+# Heads that an abbreviation writes with their first character: 发改委 (委员会), 工商联 (联合会),
+# 青大 (大学), 科协 (协会).
+CONTRACTED_HEADS = {"委员会": "委", "联合会": "联", "大学": "大", "协会": "协"}
+
+
 def is_abbreviation(short: str, full: str) -> bool:
-    """工信部 ~ 工业和信息化部: same first and last character, letters in order, not a substring."""
+    """工信部 ~ 工业和信息化部: same first and last character, letters in order, not a substring.
+
+    A head the abbreviation writes with one character counts as that character (工商联 ~
+    工商业联合会, 青大 ~ 青岚大学), and a region's level before the name may stand alone
+    (县老促会 ~ 某某县老区建设促进会).
+    """
+    if ZONE_HEAD.search(full) and not ZONE_HEAD.search(short):
+        return False  # 云溪区 and 云溪经开区: a district and a zone of the same name are two
+    if _is_abbreviation(short, full):
+        return True
+    for head, ch in CONTRACTED_HEADS.items():
+        if full.endswith(head) and short.endswith(ch) and len(full) - len(head) + 1 > len(short) \
+                and _is_abbreviation(short, full[: -len(head)] + ch):
+            return True
+    if len(short) >= 3 and short[0] in "省市县区" and 0 < full.find(short[0]) <= 4:
+        rest = full[full.find(short[0]) + 1 :]
+        return len(rest) > len(short) - 1 and (rest == short[1:] or is_abbreviation(short[1:], rest))
+    return False
+
+
+def _is_abbreviation(short: str, full: str) -> bool:
     if len(short) < 2 or len(short) >= len(full) or short in full:
         return False
     if len(short) > 6 and len(short) > 0.8 * len(full):
@@ -239,6 +268,9 @@ def _shortens(c: Cluster, full: Cluster) -> bool:
         return True
     if long.endswith(short) and len(short) >= 3 and short not in GENERIC:
         return True
+    if FAMILY[c.type] == "Org" and len(short) >= 2 and long.startswith(short) and FULL_TAILS.match(long[len(short):]) \
+            and short not in GENERIC and not REGION.match(short):
+        return True  # 青华 for 青华大学, 某某五局 for 某某五局集团有限公司
     if FAMILY[c.type] == "Event":
         return lexicon().event_nouns.longest_suffix(short) == short and long.endswith(short)
     return False
