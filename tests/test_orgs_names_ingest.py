@@ -289,3 +289,8 @@ def test_short_forms_of_federations_universities_and_companies_join_the_full_nam
 def test_a_district_and_a_zone_of_the_same_name_are_two() -> None:
     g = extract("云溪区委书记、云溪经开区党工委书记柏望川出席。云溪经开区管委会主任闵觉远主持。")
     assert {"云溪区", "云溪经开区"} <= names(g)
+
+
+def test_a_co_organisers_verb_glued_to_its_name_is_cut() -> None:
+    g = extract("本次论坛由海川集团主办、星河科技有限公司协办、青岚大学承办。")
+    assert names(g, "Organization") == {"海川集团", "星河科技有限公司", "青岚大学"}

@@ -220,8 +220,8 @@ def _without_delegation(sent: Sentence, si: int, m: Mention) -> Mention:
 
 
 # Tails glued to an organisation word that are no part of it: a title's marker (某分会创会 会长,
-# 某会原 副主席), a major and a degree (某学院某系某专业 大学毕业).
-ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理"
+# 某会原 副主席), a co-organiser's verb (某有限公司协办), a major and a degree (某学院某系某专业 大学毕业).
+ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理|协办|承办|主办|联办|合办|赞助|冠名"
                      # a board of one edition (某会第五届执行委员会): the post is the body's (GUIDELINE)
                      r"|第?[一二三四五六七八九十百零〇\d]+届(?:执行委员会|执委会|理事会|常务理事会|理监事会|董事会|监事会))$"
                      r"|(?<=[系院校])([^系院校]{1,8}专业(?:大学|本科|研究生)?)$")
