@@ -7,6 +7,7 @@ Each test names the family of phrasing it covers (ERROR_CLASSES B1–D1, G1–G2
 from __future__ import annotations
 
 from kg.extract import extract
+from kg.extract.phrases import org_end
 from kg.ingest import clean_page
 from kg.ingest.page import join_wrapped
 
@@ -294,3 +295,10 @@ def test_a_district_and_a_zone_of_the_same_name_are_two() -> None:
 def test_a_co_organisers_verb_glued_to_its_name_is_cut() -> None:
     g = extract("本次论坛由海川集团主办、星河科技有限公司协办、青岚大学承办。")
     assert names(g, "Organization") == {"海川集团", "星河科技有限公司", "青岚大学"}
+
+
+def test_a_session_inside_a_legislatures_name_and_an_edition_before_its_board() -> None:
+    assert "北岭省十二届人大常委会" in names(extract("北岭省十二届人大常委会副主任柏望川出席。"), "Organization")
+    g = extract("星河商会第三届理事会理事长柏望川致辞。")
+    assert "星河商会" in names(g, "Organization") and "星河商会第三届" not in names(g)
+    assert org_end("星河商会第三届") == len("星河商会") and org_end("青岚大学") == len("青岚大学")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from kg.extract.phrases import extend_left, is_long_name
+from kg.extract.phrases import extend_left, is_long_name, org_end
 from kg.extract.segment import Sentence, Token
 from kg.extract.titles import (
     TitleSpan,
@@ -111,10 +111,6 @@ HEADQUARTERS = frozenset("总部 总部大楼 总部基地".split())
 LIST_JOINTS = frozenset("、 和 及 与 以及".split())
 # A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
 MINISTRY = re.compile(r"^[\u4e00-\u9fff]{1,4}(部|委)$")
-# 某商会代表团, 某市考察团: a delegation is its people; the organisation it comes from is the name.
-DELEGATION = re.compile(r"(代表团|考察团|访问团|调研团|调研组)$")
-
-
 def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
@@ -206,25 +202,9 @@ def _name_goes_on(t: Token) -> bool:
 
 
 def _without_delegation(sent: Sentence, si: int, m: Mention) -> Mention:
-    """某商会代表团 → 某商会: the organisation a delegation comes from; and the other tails the
-    tagger glues to a name (ORG_TAIL)."""
-    d = DELEGATION.search(m.norm)
-    tail = ORG_TAIL.search(m.norm) if d is None else None
-    if d is None and tail is None:
-        return m
-    cut = (d or tail).start()  # type: ignore[union-attr]
-    marker = tail is not None and tail.group(1) is not None  # 创会, 原 …: the rest must still end like a name
-    if cut < 3 or (marker and not (lexicon().org_suffixes.longest_suffix(m.norm[:cut]) or m.norm[cut - 1] in ")）")):
-        return m
-    return _span(m.type, sent, si, m.start, m.start + cut, m.rule)
-
-
-# Tails glued to an organisation word that are no part of it: a title's marker (某分会创会 会长,
-# 某会原 副主席), a co-organiser's verb (某有限公司协办), a major and a degree (某学院某系某专业 大学毕业).
-ORG_TAIL = re.compile(r"(创会|原|现任|时任|前任|首任|名誉|荣誉|代理|协办|承办|主办|联办|合办|赞助|冠名"
-                     # a board of one edition (某会第五届执行委员会): the post is the body's (GUIDELINE)
-                     r"|第?[一二三四五六七八九十百零〇\d]+届(?:执行委员会|执委会|理事会|常务理事会|理监事会|董事会|监事会))$"
-                     r"|(?<=[系院校])([^系院校]{1,8}专业(?:大学|本科|研究生)?)$")
+    """某商会代表团 → 某商会, 某有限公司协办 → 某有限公司: the tails phrases.org_end cuts off."""
+    end = org_end(m.norm)
+    return m if end == len(m.norm) else _span(m.type, sent, si, m.start, m.start + end, m.rule)
 
 
 # Words that end like an event noun (节, 赛) but name none.
