@@ -302,3 +302,8 @@ def test_a_session_inside_a_legislatures_name_and_an_edition_before_its_board() 
     g = extract("星河商会第三届理事会理事长柏望川致辞。")
     assert "星河商会" in names(g, "Organization") and "星河商会第三届" not in names(g)
     assert org_end("星河商会第三届") == len("星河商会") and org_end("青岚大学") == len("青岚大学")
+
+
+def test_a_name_read_as_a_place_before_a_word_that_follows_names() -> None:
+    g = extract("下午，在柯远镇研究员和乔映雪研究员的主持下，代表们分别作了汇报。")
+    assert "柯远镇" in names(g, "Person") and "柯远镇" not in names(g, "Place")

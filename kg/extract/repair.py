@@ -185,7 +185,8 @@ def _mend_before_title(item: list[Token]) -> list[Token]:
         t = item[i]
         # 凌某某/ORG 研究员: a surname-led word of 2–3 characters before a word that follows names
         if i + 1 < len(item) and item[i + 1].norm in AFTER_NAME and t.tag in ("ORG", "n", "nz", "LOC") \
-                and 2 <= len(t.norm) <= 3 and _is_han(t.norm) and _surname_led(t.norm) and i == 0 \
+                and 2 <= len(t.norm) <= 3 and _is_han(t.norm) and _surname_led(t.norm) \
+                and (i == 0 or item[i - 1].tag in ("p", "c", "v")) \
                 and not lex.org_suffixes.longest_suffix(t.norm) and lex.titles.longest_suffix(t.norm) is None:
             out.append(Token(t.text, "PER", t.start, t.end, t.norm))
             i += 1
