@@ -307,3 +307,9 @@ def test_a_session_inside_a_legislatures_name_and_an_edition_before_its_board() 
 def test_a_name_read_as_a_place_before_a_word_that_follows_names() -> None:
     g = extract("下午，在柯远镇研究员和乔映雪研究员的主持下，代表们分别作了汇报。")
     assert "柯远镇" in names(g, "Person") and "柯远镇" not in names(g, "Place")
+
+
+def test_half_an_idiom_is_no_person() -> None:
+    g = extract("敏学笃行，青岚大学校长柏望川致辞。")
+    assert names(g, "Person") == {"柏望川"}
+    assert "能远" in names(extract("市领导柏望川、能远、闵觉远出席签约仪式。"), "Person")

@@ -161,6 +161,20 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     return [_without_delegation(sent, si, m) for m in out]
 
 
+def _in_name_list(toks: tuple[Token, ...], i: int) -> bool:
+    """甲、能某、乙: an item of a 、-list of names."""
+    return (i > 0 and toks[i - 1].norm == "、") or (i + 1 < len(toks) and toks[i + 1].norm == "、")
+
+
+def _is_han_word(s: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in s)
+
+
+def _surname_first(s: str) -> bool:
+    lex = lexicon()
+    return s[0] in lex.single_surnames or s[:2] in lex.compound_surnames
+
+
 def _titled(toks: tuple[Token, ...], i: int) -> bool:
     """A long or Latin-script name counts where a title stands next to it (市长佐藤某一郎, 某某社长):
     alone, five-character transliterations are as often clubs and places."""
@@ -301,6 +315,9 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
                 m.type = org_type(m.norm)
                 names.append((0, m))
     for i, t in enumerate(sent.tokens):
+        if t.tag == "PER" and len(t.norm) == 2 and _is_han_word(t.norm) and not _surname_first(t.norm) \
+                and not _titled(sent.tokens, i) and not _in_name_list(sent.tokens, i):
+            continue  # 敏学/PER 笃行: a two-character "name" with no surname, title or list is an idiom's half
         if t.tag == "PER" and (is_plausible_name(t.norm, True) or (is_long_name(t.norm) and _titled(sent.tokens, i))):
             nxt = sent.tokens[i + 1] if i + 1 < len(sent.tokens) else None
             if nxt is not None and nxt.tag in ("n", "nz") and lexicon().org_suffixes.longest_suffix(nxt.norm):
