@@ -313,3 +313,9 @@ def test_half_an_idiom_is_no_person() -> None:
     g = extract("敏学笃行，青岚大学校长柏望川致辞。")
     assert names(g, "Person") == {"柏望川"}
     assert "能远" in names(extract("市领导柏望川、能远、闵觉远出席签约仪式。"), "Person")
+
+
+def test_an_area_named_after_a_place_and_a_venue_typed_as_a_place() -> None:
+    assert names(extract("论坛在青岚湖旅游度假区举行。"), "Place") == {"青岚湖旅游度假区"}
+    g = extract("星河论坛在海川集团展示厅举行。")
+    assert "海川集团展示厅" not in names(g, "Organization")

@@ -66,7 +66,11 @@ BARE_ORDINAL = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+(�
 
 # Venues (hotels, halls, conference centres): where events are held, places not organisations.
 VENUE = re.compile(r"(会议中心|会展中心|国际会议中心|博览中心|大酒店|酒店|宾馆|饭店|大厦|会堂|礼堂"
-                   r"|报告厅|会议室|多功能厅|体育馆|体育中心)$")
+                   r"|报告厅|会议室|多功能厅|体育馆|体育中心|展示厅|展厅|展览馆|展览中心|大剧院|剧院|音乐厅|演播厅)$")
+# Areas named after a place (某湖旅游度假区, 某某城市群): the place and the area word are one place.
+AREA_WORDS = ("旅游度假区", "风景名胜区", "湿地公园", "度假区", "风景区", "旅游区", "城市群", "经济带", "经济圈",
+              "经济区", "景区")
+AREA = re.compile("^(" + "|".join(AREA_WORDS) + ")$")
 # Zones: named only after a real place (某市高新区), never after 全国/国家 alone.
 ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|科技园|产业园)$")
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
@@ -355,7 +359,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         works.append(_span("Work", sent, si, s, e, "book-title"))
     # nothing inside a work title is a name of the story
     chosen = [m for m in chosen if not any(w.start <= m.start < w.end for w in works)]
-    chosen = _places_in_context(sent, [_venue_city(sent, si, m) for m in chosen])
+    chosen = _places_in_context(sent, _join_areas(sent, si, [_venue_city(sent, si, m) for m in chosen]))
     # bylines (记者 某某, 通讯员 某某) name the paper's staff, not people of the story: marked, kept
     # as people (the dev annotation holds them optional; CLUENER counts them as names)
     for b in BYLINE.finditer(sent.norm):
@@ -541,6 +545,27 @@ def _venue_city(sent: Sentence, si: int, m: Mention) -> Mention:
 
 # What may stand between two places of one list or one address: 赴东陵、西陵、南陵等市, 在北岭云溪县举行.
 PLACE_JOINT = frozenset({"", "、", "和", "及", "与", "以及"})
+
+
+def _join_areas(sent: Sentence, si: int, chosen: list[Mention]) -> list[Mention]:
+    """青岚湖/Place 旅游度假区: a place followed by an area word is one place (青岚湖旅游度假区)."""
+    out: list[Mention] = []
+    for m in sorted(chosen, key=lambda m: m.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == "Place" and prev.end == m.start and AREA.match(m.norm) \
+                and m.type in ("Place", "Organization"):
+            out[-1] = _span("Place", sent, si, prev.start, m.end, prev.rule)
+            continue
+        out.append(m)
+    # an area word right after a place that no rule read as a name (青岚湖 旅游度假区/n)
+    for k, m in enumerate(out):
+        if m.type != "Place":
+            continue
+        rest = sent.norm[m.end - sent.start :]
+        area = next((a for a in AREA_WORDS if rest.startswith(a)), None)
+        if area and not any(o.start < m.end + len(area) and m.end < o.end for o in out if o is not m):
+            out[k] = _span("Place", sent, si, m.start, m.end + len(area), m.rule)
+    return out
 
 
 def _places_in_context(sent: Sentence, chosen: list[Mention]) -> list[Mention]:
