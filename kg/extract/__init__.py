@@ -12,7 +12,7 @@ from typing import TypeVar
 from kg.extract.entities import FAMILY, Cluster, group, rescan
 from kg.extract.events import aside_aliases, headline_alias, main_event, sentence_events
 from kg.extract.hierarchy import parents
-from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
+from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, orgs_in_events, sentence_mentions
 from kg.extract.posts import GOVERNMENT_BODIES, career_posts, implied_org, sentence_posts
 from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
@@ -36,7 +36,8 @@ def extract_article(article: Article) -> ArticleGraph:
     posts: list[Post] = []
     for si, sent in enumerate(sentences):
         ments, titles = sentence_mentions(sent, si)
-        ments = sorted(ments + sentence_events(sent, si, ments), key=lambda m: (m.start, -m.end))
+        events = sentence_events(sent, si, ments)
+        ments = sorted(orgs_in_events(sent, si, ments, events) + events, key=lambda m: (m.start, -m.end))
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
     posts.extend(career_posts(article.text, sentences))

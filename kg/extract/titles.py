@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left
+from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left, is_long_name
 from kg.extract.segment import Sentence, Token
 from kg.lexicon import SuffixSet, _lines, lexicon
 
@@ -243,7 +243,8 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
         name = "".join(t.norm for t in tokens[k:end])
         if name in OFFICE_WORDS:
             return None  # 公署/PER: an office the tagger read as a name
-        return end if is_plausible_name(name, True) else None
+        # a Latin-script or long transliterated name the repair stage joined into one word (John A. Smith)
+        return end if is_plausible_name(name, True) or (end == k + 1 and is_long_name(name)) else None
     text = ""
     end = k
     while end < len(tokens) and tokens[end].tag != PUNCT_TAG and tokens[end].norm not in NAME_STOP:
