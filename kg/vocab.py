@@ -84,6 +84,7 @@ class SDO(DefinedNamespace):
     NewsArticle: URIRef
     url: URIRef
     superEvent: URIRef
+    keywords: URIRef
 
 
 class SEM(DefinedNamespace):
