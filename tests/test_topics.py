@@ -1,4 +1,4 @@
-"""Article keywords (kg.topics, jieba TF-IDF) stored as schema:keywords, and the articles_about query.
+"""Article keywords (kg.topics, jieba TF-IDF) stored as schema:keywords, the articles_about query, the --keyword filter.
 
 The articles are invented (tests/network_corpus.py): one about drones, one
 about the low-altitude economy, one about tea; each test reads the keywords
@@ -8,6 +8,7 @@ back from a real store built from them.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import opencc
 import pytest
@@ -17,6 +18,7 @@ from network_corpus import A1, A3, corpus
 from kg.query import run_query
 from kg.store import GraphStore
 from kg.topics import TOP_K, article_keywords
+from kg.views import ViewError, load_network, write_view
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +83,17 @@ def test_articles_about_lists_the_articles_events_and_people_for_a_keyword(store
     assert names == {"北岭春茶交易会", "谷雨澄", "石映川"}
     none = json.loads(run_query(store, name="articles_about", params=["keyword=潮汐"], fmt="json"))
     assert none["results"]["bindings"] == []
+
+
+def test_the_view_keeps_only_what_articles_with_the_keyword_state(store: GraphStore, tmp_path: Path) -> None:
+    G = load_network(store)
+    assert "茶叶" in G.graph["articles"]["a3"]["keywords"]
+    s = write_view(store, tmp_path / "tea.html", keyword="茶叶")
+    page = (tmp_path / "tea.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('id="kg-data">', 1)[1].split("</script>", 1)[0])
+    labels = {n["label"] for n in data["nodes"]}
+    assert labels == {"北岭春茶交易会", "谷雨澄", "石映川", "青禾市商务局"}
+    assert s.nodes == 4 and "keywords 茶叶" in page
+    assert set(data["articles"]) == {"a3"} and "茶叶" in data["articles"]["a3"]["keywords"]
+    with pytest.raises(ViewError, match="no article has the keyword '潮汐'"):
+        write_view(store, tmp_path / "x.html", keyword="潮汐")
