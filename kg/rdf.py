@@ -29,6 +29,7 @@ from kg.ingest.urls import iri_from_url
 from kg.link import Linked, LinkedArticle, mint
 from kg.model import Evidence
 from kg.text import normalise
+from kg.topics import article_keywords
 from kg.vocab import ENTITY_CLASSES, KG, KGR, ORG, PREDICATES, SDO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,8 +54,9 @@ def _vocabulary() -> dict[str, ox.NamedNode]:
     terms += [RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel,
               DCTERMS.identifier, DCTERMS.title, DCTERMS.issued, PROV.wasDerivedFrom, PROV.wasGeneratedBy,
               PROV.used, PROV.wasAssociatedWith, PROV.SoftwareAgent, SDO.NewsArticle, SDO.url, SDO.superEvent,
-              ORG.Membership, ORG.member, ORG.role, ORG.Role, ORG.organization, ORG.subOrganizationOf,
-              XSD.integer, XSD.date, XSD.gYearMonth, XSD.gYear, SDO.startDate, SDO.endDate, AGENT]
+              SDO.keywords, ORG.Membership, ORG.member, ORG.role, ORG.Role, ORG.organization,
+              ORG.subOrganizationOf, XSD.integer, XSD.date, XSD.gYearMonth, XSD.gYear, SDO.startDate, SDO.endDate,
+              AGENT]
     terms += [c for pair in ENTITY_CLASSES.values() for c in pair]
     return {str(t): ox.NamedNode(str(t)) for t in terms}
 
@@ -143,6 +145,9 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
         meta.append(T(art, N(DCTERMS.issued), date_literal(a.published)))
     if a.url:  # percent-encoded where an IRI cannot hold a character; UrlError (one article's) where it cannot be
         meta.append(T(art, N(SDO.url), ox.NamedNode(iri_from_url(a.url))))
+    # topics (kg.topics): plain strings in simplified script, so `schema:keywords "无人机"` matches as written
+    names = [n for e in la.entities if e.type not in ("Event", "Work") for n in (e.name, *e.aliases)]
+    meta.extend(T(art, N(SDO.keywords), ox.Literal(kw)) for kw in article_keywords(a.text, names))
 
     out: list[ox.Triple] = []
     warnings: list[str] = []

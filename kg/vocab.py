@@ -92,6 +92,7 @@ class SDO(DefinedNamespace):
     superEvent: URIRef
     startDate: URIRef
     endDate: URIRef
+    keywords: URIRef
 
 
 class SEM(DefinedNamespace):

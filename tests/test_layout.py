@@ -18,7 +18,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 # the README's drawing, ground floor first; a module belongs to the longest entry that names it or its package
 FLOORS: list[list[str]] = [
     ["kg.resources", "kg.io", "kg.text", "kg.model", "kg.vocab"],
-    ["kg.lexicon", "kg.ingest"],
+    ["kg.lexicon", "kg.ingest", "kg.topics"],
     ["kg.extract", "kg.extract.events"],
     ["kg.link"],
     ["kg.rdf", "kg.sparql", "kg.results"],

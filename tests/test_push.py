@@ -38,7 +38,7 @@ from kg.vocab import KGR_NS, PREFIXES
 VIRTUOSO = shutil.which("virtuoso-t") or ("/usr/bin/virtuoso-t" if Path("/usr/bin/virtuoso-t").exists() else None)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # values for the parameterised named queries, names from data/samples
-PARAMS = {"person": "濮子衡", "entity": "宁川工程职业学院"}
+PARAMS = {"person": "濮子衡", "entity": "宁川工程职业学院", "keyword": "校企"}
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db

@@ -17,7 +17,7 @@ from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the 
 from kg.io import where
 from kg.resources import resource
 from kg.store import FORMATS, GraphStore
-from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS
+from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS, NETWORKS
 
 DEFAULT_VIEW = DEFAULT_OUTPUT  # `kg build --html` writes where `kg viz` does
 
@@ -93,7 +93,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export_graph
 
-    data = export_graph(GraphStore.open_existing(args.store), args.format, args.output)
+    data = export_graph(GraphStore.open_existing(args.store), args.format, args.output, args.network)
     if data is None:
         print(f"kg: wrote {where(args.output)}", file=sys.stderr)
         return 0
@@ -167,6 +167,9 @@ def register(sub: Any) -> None:
     e.add_argument("--format", choices=sorted(FORMATS) + list(NETWORK_FORMATS), default="trig",
                    help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs; "
                         "graphml and gexf write the entity network (Gephi, Cytoscape)")
+    e.add_argument("--network", choices=NETWORKS, default=None,
+                   help="with graphml or gexf: entities (default) or coattendance (people linked by shared events, "
+                        "weighted, each link with its events and evidence)")
     e.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; '-' or no -o: standard output)")
     e.set_defaults(func=cmd_export)
 

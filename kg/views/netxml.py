@@ -36,10 +36,11 @@ def xml_safe(value: Any) -> Any:
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def network_for_xml(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def network_for_xml(G: nx.Graph) -> nx.MultiGraph:
     """A copy of a flat network fit for GraphML/GEXF: XML-safe strings, and edge keys ``e0``, ``e1``, ... unique
-    across the whole graph (they become GraphML edge ids, which the schema wants unique NMTOKENs)."""
-    F = nx.MultiDiGraph()
+    across the whole graph (they become GraphML edge ids, which the schema wants unique NMTOKENs).
+    An undirected network (co-attendance) stays undirected: the file says ``edgedefault="undirected"``."""
+    F: nx.MultiGraph = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
     F.graph.update({k: xml_safe(v) for k, v in G.graph.items()})
     for n, d in G.nodes(data=True):
         F.add_node(xml_safe(n), **{k: xml_safe(v) for k, v in d.items()})
@@ -48,7 +49,7 @@ def network_for_xml(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return F
 
 
-def network_bytes(G: nx.MultiDiGraph, fmt: str) -> bytes:
+def network_bytes(G: nx.Graph, fmt: str) -> bytes:
     """A flat network as GraphML or GEXF bytes, checked to parse as XML; ExportError otherwise."""
     writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
     buf = io.BytesIO()
@@ -68,7 +69,7 @@ def network_bytes(G: nx.MultiDiGraph, fmt: str) -> bytes:
     return data
 
 
-def write_network(G: nx.MultiDiGraph, fmt: str, output: str | os.PathLike[str]) -> Path:
+def write_network(G: nx.Graph, fmt: str, output: str | os.PathLike[str]) -> Path:
     """Write a flat network as GraphML or GEXF atomically (``-``: standard output), checked before it lands."""
     data = network_bytes(G, fmt)
     return write_atomic(output, lambda fh: fh.write(data))
