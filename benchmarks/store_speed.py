@@ -36,6 +36,8 @@ GIVEN = "远航书明子衡慕青南乔若岚星遥知秋思源望舒晓澄文�
 TITLES = ["校长", "副校长", "党委书记", "董事长", "总经理", "理事长", "秘书长", "教授", "局长", "主任"]
 ORG_SUFFIX = ["职业技术学院", "科技有限公司", "教育局", "研究院", "协会", "师范学院"]
 PLACES = ["北岭", "南湾", "东屿", "西岑", "白沙", "青禾", "云台", "澄江"]
+# one per article in turn, so each keyword (kg.topics) is about one article in ten, as articles_about expects
+TOPICS = ["无人机", "茶叶", "新能源", "养老", "旅游", "物流", "芯片", "种业", "航运", "医保"]
 
 
 def _name(rng: random.Random) -> str:
@@ -50,7 +52,7 @@ def synthetic_articles(n_articles: int, seed: int = 7) -> Iterator[ArticleGraph]
     alliances = [f"{rng.choice(PLACES)}{i}号产教融合联盟" for i in range(max(5, n_articles // 50))]
     people = [(_name(rng), rng.choice(orgs), rng.choice(TITLES)) for _ in range(max(200, n_articles * 3))]
     for i in range(n_articles):
-        sent = f"第{i}篇文章的一句话，记录了人物、职务、组织与活动。"
+        sent = f"第{i}篇文章的一句话，记录了{TOPICS[i % len(TOPICS)]}领域的人物、职务、组织与活动。"
         e = Evidence(sent, 0, len(sent))
         place = f"{rng.choice(PLACES)}市"
         event = f"{rng.choice(PLACES)}第{i}届发展论坛"
@@ -100,7 +102,7 @@ def generate(target: int, out: Path) -> tuple[int, str, str]:
 def queries(person: str, org: str) -> dict[str, tuple[str, dict[str, ox.NamedNode | ox.Literal]]]:
     from kg.text import normalise
 
-    params = {"person": normalise(person), "entity": normalise(org)}
+    params = {"person": normalise(person), "entity": normalise(org), "keyword": TOPICS[0]}
     out = {}
     for q in load_named().values():
         subs = substitutions({k: params[k] for k in q.params}, q.params, q.name)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
-from kg.link import KINDS, LinkIndex, Seen
+from kg.link import KINDS, EventSeen, LinkIndex, Seen, generic_event
 from kg.store import GraphStore
 from kg.text import normalise
 from kg.vocab import KG, KGR_NS, ORG
@@ -69,7 +69,44 @@ def link_index(store: GraphStore, exclude_graphs: Iterable[str] = (), only_graph
     q = f"SELECT ?o ?l WHERE {{ GRAPH ?g {{ ?o a <{ORG.Organization}> ; <{RDFS.label}> ?l }} }}"
     for r in store.query_dataset(q):
         idx.labels.setdefault(r["o"].value, r["l"].value)
+    _events_and_hierarchy(store, idx, skip, ids)
     return idx
+
+
+def _events_and_hierarchy(store: GraphStore, idx: LinkIndex, skip: set[str], ids: dict[str, str]) -> None:
+    """Generic-named events with the date, places, people and organisers that identify them (kg.link), the events
+    each person was at, and the organisation hierarchy that links a person's posts across a job change."""
+    def rows(q: str, *names: str) -> list[tuple[str, ...]]:
+        return sorted(tuple(r[n].value for n in names) for r in store.query_dataset(q) if r["g"].value not in skip)
+
+    issued = {r["g"].value: r["d"].value for r in store.query_dataset(
+        f"SELECT ?g ?d WHERE {{ ?a <{KG.namedGraph}> ?g ; <{DCTERMS.issued}> ?d }}")}
+    events: dict[tuple[str, str], EventSeen] = {}
+    for g, e, label, n in rows(f"""SELECT ?g ?e ?label ?n WHERE {{ GRAPH ?g {{
+              ?e a <{KG.Event}> ; <{KG.normalizedName}> ?n ; <{RDFS.label}> ?label }} }}""", "g", "e", "label", "n"):
+        if generic_event(n) and (g, e) not in events:
+            events[(g, e)] = EventSeen(e, label, ids.get(g, g), None, issued.get(g))
+    context = {"date": f"?e <{KG.heldOn}> ?v", "places": f"?e <{KG.heldAt}>/<{KG.normalizedName}> ?v",
+               "people": f"?v0 <{KG.attended}>|<{KG.spokeAt}>|<{KG.hosted}> ?e . ?v0 <{KG.normalizedName}> ?v",
+               "organisers": f"?v0 <{KG.organized}> ?e . ?v0 <{KG.normalizedName}> ?v"}
+    for what, pattern in context.items():
+        for g, e, v in rows(f"SELECT ?g ?e ?v WHERE {{ GRAPH ?g {{ ?e a <{KG.Event}> . {pattern} }} }}",
+                            "g", "e", "v"):
+            ev = events.get((g, e))
+            if ev is None:
+                continue
+            if what == "date":
+                ev.date = ev.date or v
+            else:
+                getattr(ev, what).add(v)
+    for ev in events.values():
+        idx.add_event(normalise(ev.label), ev)
+    for g, p, e in rows(f"""SELECT ?g ?p ?e WHERE {{ GRAPH ?g {{ ?p a <{KG.Person}> ;
+              <{KG.attended}>|<{KG.spokeAt}>|<{KG.hosted}> ?e }} }}""", "g", "p", "e"):
+        idx.add_person_event(p, e, ids.get(g, g))
+    for _g, child, parent in rows(f"SELECT ?g ?c ?p WHERE {{ GRAPH ?g {{ ?c <{ORG.subOrganizationOf}> ?p }} }}",
+                                  "g", "c", "p"):
+        idx.add_parent(child, parent)
 
 
 __all__ = ["link_index"]

@@ -50,6 +50,8 @@ import pyoxigraph as ox
 
 from kg.extract import extract_article
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
+from kg.ingest.errors import SkippedInput
+from kg.io import disk_full
 from kg.link import LinkedArticle, Linker, LinkIndex, article_key
 from kg.linkstore import link_index
 from kg.model import Article, ArticleGraph
@@ -82,6 +84,9 @@ class BuildSummary:
     reused: int = 0
     rewritten: int = 0
     jobs: int = 1
+    skipped: list[str] = field(default_factory=list)  # entries of folders passed over (links, unreadable folders)
+    disk_full: str | None = None  # the store's device filled up: why the build stopped early
+    not_attempted: int = 0  # articles left unwritten because the build stopped
 
 
 ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seconds so far
@@ -310,7 +315,7 @@ def _provenance(rdf: ArticleRdf, chash: str) -> ArticleRdf:
 def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAULT_MAX_BYTES,
                 progress: ProgressFn | None = None, on_error: Callable[[str], None] | None = None,
                 on_warning: Callable[[str], None] | None = None, reraise: bool = False, jobs: int = 1,
-                batch: int = BATCH) -> BuildSummary:
+                batch: int = BATCH, on_skip: Callable[[str], None] | None = None) -> BuildSummary:
     """Extract every article under ``paths`` that changed, link them all and write what changed.
 
     Each article is its own named graph. A batch of articles is written in one
@@ -331,10 +336,15 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
 
     bcache = BuildCache.for_store(store)
     try:
-        _build(paths, store, bcache, summary, fail, max_bytes, progress, on_warning, reraise, batch, t0)
+        _build(paths, store, bcache, summary, fail, max_bytes, progress, on_warning, on_skip, reraise, batch, t0)
     finally:
         bcache.close()
-    store.flush()
+    try:
+        store.flush()
+    except OSError as exc:
+        if not disk_full(exc) or reraise:
+            raise
+        summary.disk_full = summary.disk_full or f"disk full writing the store: {exc}"
     summary.triples = len(store)
     summary.seconds = time.monotonic() - t0
     return summary
@@ -342,7 +352,8 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
 
 def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary: BuildSummary,
            fail: Callable[[str], None], max_bytes: int, progress: ProgressFn | None,
-           on_warning: Callable[[str], None] | None, reraise: bool, batch: int, t0: float) -> None:
+           on_warning: Callable[[str], None] | None, on_skip: Callable[[str], None] | None, reraise: bool,
+           batch: int, t0: float) -> None:
     # what the store holds, and which of it the cache can link again
     in_store = stored_hashes(store)
     all_graphs = set(store.article_graphs())
@@ -361,6 +372,11 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
     written: dict[str, str] = {}  # key → source of the article read under it in this build
     new_keys: list[str] = []
     for item in iter_articles(list(paths), max_bytes=max_bytes):
+        if isinstance(item, SkippedInput):  # not a failure, but never silent: counted, and each one told
+            summary.skipped.append(str(item))
+            if on_skip:
+                on_skip(str(item))
+            continue
         if isinstance(item, IngestError):
             fail(str(item))
             continue
@@ -404,15 +420,28 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
 
     replaced = bool(all_graphs)  # a store that held articles before may now hold roles no article uses
 
-    def flush() -> None:
+    def flush() -> bool:
+        """Write the pending batch; False when the disk is full (then the build stops, and says so once)."""
         if pending:
-            store.replace_articles([p[4] for p in pending])
-            bcache.put_graphs(fresh)
-            bcache.put_articles([p[:4] for p in pending])
-            bcache.commit()
+            try:
+                store.replace_articles([p[4] for p in pending])
+                bcache.put_graphs(fresh)
+                bcache.put_articles([p[:4] for p in pending])
+                bcache.commit()
+            except (OSError, sqlite3.Error) as exc:
+                full = disk_full(exc) or (isinstance(exc, sqlite3.Error) and "disk is full" in str(exc))
+                if reraise or not full:
+                    raise
+                lost = sum(1 for p in pending if p[0] in hashes)
+                summary.disk_full = f"disk full writing the store: {exc}"
+                summary.articles -= lost
+                summary.not_attempted = total - done + lost - 1
+                fail(f"{lost} articles not written: {summary.disk_full}")
+                return False
             summary.rewritten += len(pending)
             pending.clear()
             fresh.clear()
+        return True
 
     done = 0
     for key, seq, h, old_fp in order:
@@ -450,13 +479,14 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
                 if reraise:
                     raise
                 fail(f"{graph.article.source or graph.article.id}: {type(exc).__name__}: {exc}")
-        if len(pending) >= batch:
-            flush()
         if key in hashes:
             done += 1
-            if progress:
-                progress(done, total, summary.failed, time.monotonic() - t0)
-    flush()
+        if len(pending) >= batch and not flush():
+            return
+        if key in hashes and progress:
+            progress(done, total, summary.failed, time.monotonic() - t0)
+    if not flush():
+        return
     if replaced:
         store.drop_unused_roles()
     bcache.set_meta(output_digest())

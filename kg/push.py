@@ -16,17 +16,29 @@ otherwise: an external store's default graph is often the union of all graphs
 (Virtuoso, GraphDB) or shared with other data, and replacing it could wipe
 what is not ours.
 
+What a failing store cannot do: hold a push forever, or take it elsewhere.
+Every request has a total deadline (``deadline``), however slowly the store
+trickles its answer; retries share one budget of seconds per push
+(``retry_budget``); after ``max_failures`` requests in a row that got no
+answer or a 5xx the push stops and reports the rest as not attempted; a 3xx is
+a failure naming the new location (following it would turn a POST into a
+bodiless GET that "succeeds" with nothing stored), and stops the push too.
+
 Only the standard library's urllib: Basic and Digest authentication (Virtuoso's
 ``/sparql-auth`` and ``/sparql-graph-crud-auth`` want Digest) come with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import html
+import http.client
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -78,6 +90,7 @@ class PushReport:
     requests: int = 0
     seconds: float = 0.0
     failures: list[PushFailure] = field(default_factory=list)
+    stopped: str | None = None  # why the push ended before trying every graph (the rest are "not attempted")
 
     @property
     def ok(self) -> bool:
@@ -92,13 +105,93 @@ class _Graph:
 
 
 class _HttpFailure(Exception):
-    """A request that failed after its retries; ``unreachable``: nothing answers at that address at all."""
+    """A request that failed after its retries; ``unreachable``: nothing answers at that address at all.
 
-    def __init__(self, status: int | None, message: str, retry: bool, unreachable: bool = False) -> None:
+    ``stop``: no further request can succeed either (unreachable, redirected
+    elsewhere, or failing every request), so the push ends here.
+    """
+
+    def __init__(self, status: int | None, message: str, retry: bool, unreachable: bool = False,
+                 stop: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.retry = retry
         self.unreachable = unreachable
+        self.stop = stop or unreachable
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: urllib would re-send a POST as a GET without its body, and call that success."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        return None  # urllib then raises the 3xx as an HTTPError, which _Client reports
+
+
+class _Deadline:
+    """One request's total deadline: when it passes, the connection is shut down under whatever is blocked on it.
+
+    A per-read timeout alone lets a store that sends one byte a second hold a
+    request forever; shutting the socket down wakes the blocked read (or send)
+    at once, and ``expired`` tells the error apart from a reset.
+    """
+
+    def __init__(self) -> None:
+        self.at = float("inf")
+        self.expired = False
+        self.timers: list[threading.Timer] = []
+
+    def start(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.expired = False
+
+    def arm(self, sock: socket.socket) -> None:
+        def fire() -> None:
+            self.expired = True
+            with contextlib.suppress(OSError):  # already closed: nothing left to wake
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(max(0.0, self.at - time.monotonic()), fire)
+        timer.daemon = True
+        timer.start()
+        self.timers.append(timer)
+
+    def stop(self) -> None:
+        for t in self.timers:
+            t.cancel()
+        self.timers.clear()
+
+
+def _connection(base: type[http.client.HTTPConnection], deadline: _Deadline) -> type[http.client.HTTPConnection]:
+    class Connection(base):  # type: ignore[misc, valid-type]
+        def connect(self) -> None:
+            remaining = deadline.at - time.monotonic()
+            if remaining <= 0:
+                deadline.expired = True
+                raise TimeoutError("request deadline passed")
+            if self.timeout is None or self.timeout > remaining:
+                self.timeout = remaining
+            super().connect()
+            deadline.arm(self.sock)
+
+    return Connection
+
+
+class _DeadlineHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _connection(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(self.connection, req)
+
+
+class _DeadlineHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _connection(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(self.connection, context=self._context), req)
 
 
 # refused, no route, unknown host: the next graph would fail the same way. A timeout or a reset is not here:
@@ -114,9 +207,13 @@ def _is_unreachable(exc: BaseException | str) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, TimeoutError) and exc.errno in _UNREACHABLE_ERRNOS
 
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    """An opener that answers Basic or Digest challenges, and never goes through a proxy (stores are local)."""
-    handlers: list[Any] = [urllib.request.ProxyHandler({})]
+def _opener(url: str, user: str | None, password: str | None,
+            deadline: _Deadline | None = None) -> urllib.request.OpenerDirector:
+    """An opener that answers Basic or Digest challenges, never goes through a proxy (stores are local), never
+    follows a redirect, and holds each request to ``deadline``."""
+    handlers: list[Any] = [urllib.request.ProxyHandler({}), _NoRedirects()]
+    if deadline is not None:
+        handlers += [_DeadlineHTTP(deadline), _DeadlineHTTPS(deadline)]
     if user is not None:
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, url, user, password or "")
@@ -134,44 +231,110 @@ def _message(body: bytes) -> str:
 
 
 class _Client:
-    """HTTP with bounded retries: connection errors, 5xx, 408 and 429 are retried with exponential backoff."""
+    """HTTP with bounded retries: connection errors, 5xx, 408 and 429 are retried with exponential backoff.
+
+    Bounded three ways: ``deadline`` seconds per request in all, ``retry_budget``
+    seconds of retrying (waits and retried requests) per push, and
+    ``max_failures`` failed requests in a row (no answer or 5xx, after their
+    retries), after which every further ``send`` fails at once with ``stop``.
+    """
 
     def __init__(self, url: str, user: str | None, password: str | None, retries: int, backoff: float,
-                 timeout: float) -> None:
-        self.opener = _opener(url, user, password)
+                 timeout: float, deadline: float = 120.0, retry_budget: float = 120.0, max_failures: int = 5) -> None:
+        self.clock = _Deadline()
+        self.opener = _opener(url, user, password, self.clock)
         self.retries = max(0, retries)
         self.backoff = backoff
         self.timeout = timeout
+        self.deadline = deadline
+        self.retry_budget = retry_budget
+        self.retry_spent = 0.0
+        self.max_failures = max(1, max_failures)
+        self.failing = 0  # failed requests in a row
+        self.last: _HttpFailure | None = None
+        self.stopped: _HttpFailure | None = None
         self.requests = 0
 
     def send(self, method: str, url: str, body: bytes, ctype: str) -> None:
+        if self.stopped:
+            raise self.stopped
         attempt = 0
         while True:
+            t0 = time.monotonic()
             try:
                 self._once(method, url, body, ctype)
+                if attempt:
+                    self.retry_spent += time.monotonic() - t0
+                self.failing = 0
                 return
             except _HttpFailure as exc:
-                if not exc.retry or attempt >= self.retries:
+                if attempt:
+                    self.retry_spent += time.monotonic() - t0
+                wait = min(self.backoff * 2 ** attempt, 30.0)
+                if not exc.retry or exc.stop or attempt >= self.retries or \
+                        self.retry_spent + wait >= self.retry_budget:
+                    self._failed(exc)
+                    if self.stopped and self.stopped is not exc:  # this failure was the last straw: say so
+                        raise self.stopped from exc
                     raise
-            time.sleep(min(self.backoff * 2 ** attempt, 30.0))
+            time.sleep(wait)
+            self.retry_spent += wait
             attempt += 1
+
+    def _failed(self, exc: _HttpFailure) -> None:
+        """Count a failure in a row; stop the push at a redirect, an unreachable store or too many in a row."""
+        if exc.stop:
+            self.stopped = exc
+            return
+        if exc.status is not None and exc.status < 500:  # the store answered and refused this one request
+            self.failing = 0
+            return
+        self.failing += 1
+        if self.failing >= self.max_failures:
+            self.stopped = _HttpFailure(exc.status, f"stopped after {self.failing} failed requests in a row "
+                                                    f"(the last: {exc})", False, stop=True)
 
     def _once(self, method: str, url: str, body: bytes, ctype: str) -> None:
         req = urllib.request.Request(url, data=body, method=method,
                                      headers={"Content-Type": ctype, "Accept": "*/*"})
         self.requests += 1
+        where = url.split("?")[0]
+        self.clock.start(self.deadline)
         try:
-            with self.opener.open(req, timeout=self.timeout) as resp:
+            with self.opener.open(req, timeout=min(self.timeout, self.deadline)) as resp:
                 resp.read()
         except urllib.error.HTTPError as exc:
-            raise _HttpFailure(exc.code, _message(exc.read()) or exc.reason, exc.code in RETRY_STATUSES) from exc
+            if 300 <= exc.code < 400:
+                location = exc.headers.get("Location") if exc.headers else None
+                to = urllib.parse.urljoin(url, location) if location else "no Location given"
+                raise _HttpFailure(exc.code, f"redirected to {to}; a write is not re-sent to another address "
+                                             "(give that URL to kg push if it is the store)", False,
+                                   stop=True) from exc
+            raise _HttpFailure(exc.code, _message(self._body(exc)) or exc.reason,
+                               exc.code in RETRY_STATUSES) from exc
         except urllib.error.URLError as exc:
+            if self.clock.expired:
+                raise self._late(where) from exc
             reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
-            raise _HttpFailure(None, f"cannot reach {url.split('?')[0]}: {reason}", True,
+            raise _HttpFailure(None, f"cannot reach {where}: {reason}", True,
                                _is_unreachable(exc.reason)) from exc
-        except (OSError, ValueError) as exc:  # timeouts while reading, resets, a URL urllib cannot use
-            raise _HttpFailure(None, f"{url.split('?')[0]}: {type(exc).__name__}: {exc}", True,
-                               _is_unreachable(exc)) from exc
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets, a URL urllib cannot use
+            if self.clock.expired:
+                raise self._late(where) from exc
+            raise _HttpFailure(None, f"{where}: {type(exc).__name__}: {exc}", True, _is_unreachable(exc)) from exc
+        finally:
+            self.clock.stop()
+
+    def _late(self, where: str) -> _HttpFailure:
+        return _HttpFailure(None, f"{where}: no complete answer within the request deadline of {self.deadline:g} s "
+                                  "(timed out)", True)
+
+    def _body(self, exc: urllib.error.HTTPError) -> bytes:
+        """An error page, read under the same deadline (a store can trickle its error page too)."""
+        try:
+            return exc.read(65536)
+        except (OSError, http.client.HTTPException):
+            return b""
 
 
 def _graph_names(store: GraphStore, metadata_graph: str | None) -> list[tuple[str, str | None, Any]]:
@@ -206,7 +369,8 @@ def _chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
 def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None = None,
                graph_store: str | None = None, *, batch: int = 50, user: str | None = None,
                password: str | None = None, metadata_graph: str | None = METADATA_GRAPH, retries: int = 3,
-               backoff: float = 0.5, timeout: float = 60.0, progress: ProgressFn | None = None) -> PushReport:
+               backoff: float = 0.5, timeout: float = 60.0, deadline: float = 120.0, retry_budget: float = 120.0,
+               max_failures: int = 5, progress: ProgressFn | None = None) -> PushReport:
     """Replace every graph of ``store`` in an external store; per-graph failures are collected, not raised.
 
     ``graph_store`` (a Graph Store Protocol URL) wins over ``endpoint`` (a SPARQL
@@ -219,7 +383,11 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
     unknown host name, after the retries), the graphs not yet sent are reported
     as not attempted rather than tried one by one. A timeout or a reset
     connection fails only the graph (or batch) it happened to: the store is
-    there, and the next graph may go through.
+    there, and the next graph may go through, unless ``max_failures`` requests
+    in a row have failed so: then the push stops there. ``timeout`` bounds each
+    wait for data, ``deadline`` each request in all, ``retry_budget`` the
+    seconds all retries of the push may take together. A redirect stops the
+    push (see the module's docstring).
     """
     if not endpoint and not graph_store:
         raise PushError("give a SPARQL Update endpoint or a Graph Store Protocol URL")
@@ -236,7 +404,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
     names = _graph_names(gs, metadata_graph)
     graphs = _graphs(gs, names)
     report = PushReport(target=target, graphs=len(names))
-    client = _Client(target, user, password, retries, backoff, timeout)
+    client = _Client(target, user, password, retries, backoff, timeout, deadline, retry_budget, max_failures)
     done = 0
 
     def tick(n: int) -> None:
@@ -245,7 +413,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
         if progress:
             progress(done, len(names), len(report.failures))
 
-    unreachable: _HttpFailure | None = None
+    unreachable: _HttpFailure | None = None  # or otherwise stopped: the graphs after it are not attempted
     if graph_store:
         for g in graphs:
             if unreachable:
@@ -261,7 +429,7 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
                 report.triples += len(g.ntriples)
             except _HttpFailure as exc:
                 report.failures.append(PushFailure(g.iri, g.article, exc.status, str(exc)))
-                if exc.unreachable:
+                if exc.stop:
                     unreachable = exc
             tick(1)
     else:
@@ -277,21 +445,29 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
                 report.pushed += len(group)
                 report.triples += sum(len(g.ntriples) for g in group)
             except _HttpFailure as exc:
-                if exc.status is None:  # no answer: unreachable (stop), or a timeout/reset (this batch only)
-                    if exc.unreachable:
-                        unreachable = exc
-                    report.failures += [PushFailure(g.iri, g.article, None, str(exc)) for g in group]
+                if exc.stop:  # unreachable, redirected, or failing every request: nothing more will go through
+                    unreachable = exc
+                if exc.status is None or exc.stop:  # no answer (a timeout/reset: this batch only), or the end
+                    report.failures += [PushFailure(g.iri, g.article, exc.status, str(exc)) for g in group]
                 elif len(group) == 1:
                     report.failures.append(PushFailure(group[0].iri, group[0].article, exc.status, str(exc)))
                 else:  # find out which graphs of the batch the store refuses
                     for g in group:
+                        if client.stopped:
+                            unreachable = client.stopped
+                            report.failures.append(PushFailure(g.iri, g.article, None,
+                                                               f"not attempted: {client.stopped}"))
+                            continue
                         try:
                             _update(client, endpoint, [g])
                             report.pushed += 1
                             report.triples += len(g.ntriples)
                         except _HttpFailure as one:
                             report.failures.append(PushFailure(g.iri, g.article, one.status, str(one)))
+                            if one.stop:
+                                unreachable = one
             tick(len(group))
+    report.stopped = str(unreachable) if unreachable else None
     report.requests = client.requests
     report.seconds = time.monotonic() - t0
     return report

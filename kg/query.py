@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import resource_dir
-from kg.results import boolean, select_chunks
+from kg.results import boolean, select_chunks, spreadsheet_safe
 from kg.sparql import QueryError, compact, substitutions, syntax_message
 from kg.store import GraphStore
 from kg.text import normalise
@@ -158,7 +158,7 @@ def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: s
         if fmt == "table":
             rows.append([display(sol[h]) for h in header])
         else:
-            rows.append([(sol[h].value if sol[h] is not None else "") for h in header])
+            rows.append([(spreadsheet_safe(sol[h].value) if sol[h] is not None else "") for h in header])
     if fmt == "table":
         return table(header, rows)
     buf = io.StringIO()

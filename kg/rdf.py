@@ -1,12 +1,17 @@
 """Linked article → RDF under ontology/kg.ttl, as pyoxigraph terms ready for the store.
 
 Layout (README, "The linked graph" → Design notes): everything read from
-one article lives in that article's named graph, so replacing the article is replacing one graph; the
-default graph holds only the description of articles, their graphs and the
-extraction activity (Dublin Core + PROV), which is what one reads before
-choosing graphs. Relations are written twice: as the direct triple analysts
-query, and as a reified ``kg:Assertion`` carrying sentence and offsets, so any
-answer can be traced to its evidence without RDF-star.
+one article lives in that article's named graph (its provenance), so replacing
+the article is replacing one graph. The default graph is the *merged graph*:
+the description of articles, their graphs and the extraction activity (Dublin
+Core + PROV), plus every triple of every article graph once (a set union, kept
+by ``unmerge_update``/``merge_update`` as each article is replaced), so a query
+over the default graph counts each fact once however many articles state it;
+the union of all graphs would repeat it once per article. A post is one
+``org:Membership`` node whichever articles state it, each article's statement
+of it a ``kg:PostStatement``. Relations are written twice: as the direct triple
+analysts query, and as a reified ``kg:Assertion`` carrying sentence and
+offsets, so any answer can be traced to its evidence without RDF-star.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.ingest.urls import iri_from_url
 from kg.link import Linked, LinkedArticle, mint
 from kg.model import Evidence
 from kg.text import normalise
+from kg.topics import article_keywords
 from kg.vocab import ENTITY_CLASSES, KG, KGR, ORG, PREDICATES, SDO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 AGENT = f"{KGR}agent/kg"
 
@@ -46,8 +54,9 @@ def _vocabulary() -> dict[str, ox.NamedNode]:
     terms += [RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel,
               DCTERMS.identifier, DCTERMS.title, DCTERMS.issued, PROV.wasDerivedFrom, PROV.wasGeneratedBy,
               PROV.used, PROV.wasAssociatedWith, PROV.SoftwareAgent, SDO.NewsArticle, SDO.url, SDO.superEvent,
-              ORG.Membership, ORG.member, ORG.role, ORG.Role, ORG.organization, ORG.subOrganizationOf,
-              XSD.integer, XSD.date, XSD.gYearMonth, AGENT]
+              SDO.keywords, ORG.Membership, ORG.member, ORG.role, ORG.Role, ORG.organization,
+              ORG.subOrganizationOf, XSD.integer, XSD.date, XSD.gYearMonth, XSD.gYear, SDO.startDate, SDO.endDate,
+              AGENT]
     terms += [c for pair in ENTITY_CLASSES.values() for c in pair]
     return {str(t): ox.NamedNode(str(t)) for t in terms}
 
@@ -75,11 +84,13 @@ def integer(n: int) -> ox.Literal:
 
 
 def date_literal(value: str) -> ox.Literal:
-    """YYYY-MM-DD as xsd:date, YYYY-MM as xsd:gYearMonth; anything else stays a string (SHACL flags it)."""
+    """YYYY-MM-DD as xsd:date, YYYY-MM as xsd:gYearMonth, YYYY as xsd:gYear; else a string (SHACL flags it)."""
     if _DATE.match(value):
         return ox.Literal(value, datatype=N(XSD.date))
     if _MONTH.match(value):
         return ox.Literal(value, datatype=N(XSD.gYearMonth))
+    if _YEAR.match(value):
+        return ox.Literal(value, datatype=N(XSD.gYear))
     return ox.Literal(value)
 
 
@@ -100,8 +111,19 @@ class ArticleRdf:
             ox.Quad(t.subject, t.predicate, t.object, self.graph) for t in self.triples]
 
 
+def membership_iri(person: str, title: str, org: str | None) -> str:
+    """A post as a fact: person, normalised title and organisation, whichever article states it."""
+    return mint("membership", person, normalise(title), org or "")
+
+
 def article_iris(key: str) -> tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]:
-    """The article, its named graph and its extraction activity, all derived from the article key."""
+    """The article, its named graph and its extraction activity, all derived from the article key.
+
+    A key no encoder takes (a lone surrogate from a file name or a JSON escape) is hashed as its escaped
+    spelling rather than failing the whole build; kg.ingest already refuses or escapes those.
+    """
+    if any("\ud800" <= c <= "\udfff" for c in key):
+        key = key.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
     return ox.NamedNode(mint("article", key)), ox.NamedNode(mint("graph", key)), ox.NamedNode(mint("extraction", key))
 
 
@@ -121,8 +143,11 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
         meta.append(T(art, N(DCTERMS.title), zh(a.title)))
     if a.published:
         meta.append(T(art, N(DCTERMS.issued), date_literal(a.published)))
-    if a.url:
-        meta.append(T(art, N(SDO.url), ox.NamedNode(a.url)))
+    if a.url:  # percent-encoded where an IRI cannot hold a character; UrlError (one article's) where it cannot be
+        meta.append(T(art, N(SDO.url), ox.NamedNode(iri_from_url(a.url))))
+    # topics (kg.topics): plain strings in simplified script, so `schema:keywords "无人机"` matches as written
+    names = [n for e in la.entities if e.type not in ("Event", "Work") for n in (e.name, *e.aliases)]
+    meta.extend(T(art, N(SDO.keywords), ox.Literal(kw)) for kw in article_keywords(a.text, names))
 
     out: list[ox.Triple] = []
     warnings: list[str] = []
@@ -146,15 +171,27 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
         org = la.resolve(p.org) if p.org else None
         # one role node per normalised title, labelled in simplified script so 理事長 and 理事长 read alike
         role = ox.NamedNode(mint("role", normalise(p.title)))
-        m = ox.NamedNode(mint("membership", la.key, person.iri, normalise(p.title), org.iri if org else ""))
+        # the membership is the fact (who, which post, where): one node whichever articles state it, so a
+        # query over the merged graph counts it once; what one article said of it is its kg:PostStatement
+        m = ox.NamedNode(membership_iri(person.iri, p.title, org.iri if org else None))
         out.extend((T(m, N(RDF.type), N(ORG.Membership)), T(m, N(ORG.member), ox.NamedNode(person.iri)),
-                    T(m, N(ORG.role), role)))
-        # roles are a shared vocabulary: described once in the default graph, not once per article,
-        # because the union of graphs repeats a triple once per graph holding it
+                    T(m, N(ORG.role), role), T(m, N(PROV.wasDerivedFrom), art)))
+        # roles are a shared vocabulary: described once in the default graph, not once per article
         meta.extend((T(role, N(RDF.type), N(ORG.Role)), T(role, N(RDFS.label), zh(normalise(p.title)))))
         if org is not None:
             out.append(T(m, N(ORG.organization), ox.NamedNode(org.iri)))
-        evidence(m, p.evidence, f"post {p.person}/{p.title}")
+        for prop, value in ((SDO.startDate, p.start), (SDO.endDate, p.end)):
+            if value:
+                out.append(T(m, N(prop), date_literal(value)))
+        ev = p.evidence
+        st = ox.NamedNode(mint("poststatement", la.key, m.value, p.status, p.start or "", p.end or "",
+                               str(ev.start if ev else "")))
+        out.extend((T(st, N(RDF.type), N(KG.PostStatement)), T(st, N(KG.statementOf), m),
+                    T(st, N(KG.postStatus), ox.Literal(p.status))))
+        for prop, value in ((SDO.startDate, p.start), (SDO.endDate, p.end)):
+            if value:
+                out.append(T(st, N(prop), date_literal(value)))
+        evidence(st, ev, f"post {p.person}/{p.title}")
 
     for r in la.graph.relations:
         prop = PREDICATES.get(r.p)
@@ -184,6 +221,20 @@ def to_rdf(la: LinkedArticle) -> ArticleRdf:
                     T(stmt, N(RDF.predicate), N(prop)), T(stmt, N(RDF.object), obj)))
         evidence(stmt, ev, f"relation {r.s} {r.p} {r.o}")
     return ArticleRdf(art, g, act, list(dict.fromkeys(meta)), list(dict.fromkeys(out)), warnings)
+
+
+def unmerge_update(graph: ox.NamedNode) -> str:
+    """SPARQL Update taking ``graph``'s triples out of the merged default graph, unless another article graph
+    still states them. Run before the graph is dropped, in the same request (one transaction)."""
+    g = str(graph)
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }}")
+
+
+def merge_update(graph: ox.NamedNode | None = None) -> str:
+    """SPARQL Update copying ``graph``'s triples (every article graph's, when None) into the merged default graph."""
+    g = str(graph) if graph is not None else "?g"
+    return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
 
 
 def _valid_span(ev: Evidence, text: str) -> bool:
@@ -224,4 +275,5 @@ def _entity(out: list[ox.Triple], e: Linked, art: ox.NamedNode, key: str, text: 
         out.extend(_offsets(m, ev, text, what, warnings))
 
 
-__all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "to_rdf"]
+__all__ = ["AGENT", "ArticleRdf", "N", "article_iris", "date_literal", "membership_iri", "merge_update", "to_rdf",
+           "unmerge_update"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -53,6 +54,22 @@ def _xml_term(t: Any) -> str:
         return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
                 f"<object>{_xml_term(t.object)}</object></triple>")
     return f"<literal>{xml_escape(str(t))}</literal>"
+
+
+# what a spreadsheet reads as the start of a formula (=HYPERLINK(...), +cmd|..., -2+3, @SUM), tab and CR included
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value`` with a leading ``'`` if a spreadsheet would run it as a formula; plain numbers (-5, +1e3) unchanged.
+
+    The OWASP advice for CSV injection: the apostrophe makes the cell text, and
+    shows in a text editor as the one sign that something was neutralised.
+    """
+    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def _csv_field(t: Any) -> str:
@@ -122,4 +139,4 @@ def boolean(value: bool, fmt: str) -> bytes:
     return (b"true" if value else b"false") + (b"\r\n" if fmt == "csv" else b"\n")
 
 
-__all__ = ["boolean", "select_chunks"]
+__all__ = ["boolean", "select_chunks", "spreadsheet_safe"]

@@ -164,6 +164,69 @@ def syntax_message(exc: SyntaxError, prefixes: dict[str, str] = PREFIXES, endpoi
     return f"malformed query: {msg}"
 
 
+# ---------------------------------------------------------------- what a query asks for, before it runs
+
+#: the scanner of ``_TOKEN`` with square brackets too (blank-node property lists nest as well)
+_NEST = re.compile(_TOKEN.pattern.replace("[{}()])", r"[{}()\[\]])"))
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """``\\uXXXX`` and ``\\UXXXXXXXX`` replaced by their characters, as SPARQL 1.1 (19.2) says a parser may do
+    before anything else, so a check of the text sees what such a parser would see."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else m.group(0)
+
+    return _CODEPOINT.sub(char, text)
+
+
+def _keywords(text: str) -> list[str]:
+    out = []
+    for t in (text, unescape_codepoints(text)):  # as written, and as a parser that unescapes first reads it
+        out.extend(m.group("word").upper() for m in _NEST.finditer(t) if m.group("word"))
+    return out
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query has a ``SERVICE`` clause (outside comments, strings and IRIs): a federated query, which
+    makes the engine send HTTP requests to whatever URL the query names."""
+    return "SERVICE" in _keywords(text)
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
+    return "FROM" in _keywords(text)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep ``{}``, ``()`` and ``[]`` nest in the query (outside comments, strings and IRIs).
+
+    The engine's parser recurses once a level: a few thousand levels overflow
+    its stack and kill the process, so an endpoint refuses deep nesting first.
+    """
+    depth = deepest = 0
+    for t in (text, unescape_codepoints(text)):
+        depth = 0
+        for m in _NEST.finditer(t):
+            b = m.group("bracket")
+            if b in ("{", "(", "["):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif b:
+                depth = max(0, depth - 1)
+    return deepest
+
+
+def dataset_options(text: str, union: bool = False) -> dict[str, bool]:
+    """pyoxigraph's dataset keywords for ``text``: the store's default graph (the merged graph, every fact once),
+    or with ``union`` (a store built before the merged graph) the union of all graphs, unless the query names its
+    own with FROM / FROM NAMED, which then holds as SPARQL says (FROM NAMED alone: an empty default graph)."""
+    if has_dataset_clause(text):
+        return {}
+    return {"use_default_graph_as_union": True} if union else {}
+
+
 def compact(iri: str) -> str:
     """Shortest prefixed form, for reading; csv/tsv/json keep full IRIs as the standards say."""
     best = iri
@@ -178,5 +241,6 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE.match(re.sub(r"#[^\n]*", " ", text)))
 
 
-__all__ = ["QueryError", "bind_params", "compact", "is_update", "outer_group", "param_term", "projected_variables",
-           "substitutions", "syntax_message"]
+__all__ = ["QueryError", "bind_params", "compact", "dataset_options", "has_dataset_clause", "is_update",
+           "nesting_depth", "outer_group", "param_term", "projected_variables", "substitutions", "syntax_message",
+           "unescape_codepoints", "uses_service"]

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.io import write_atomic
-from kg.rdf import ArticleRdf
-from kg.sparql import bind_params, projected_variables
+from kg.rdf import ArticleRdf, merge_update, unmerge_update
+from kg.sparql import bind_params, dataset_options, projected_variables
 from kg.vocab import PREFIXES
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
@@ -29,6 +29,14 @@ _QUAD_FORMATS = {"trig", "nq", "jsonld"}
 
 class StoreError(Exception):
     """A store that cannot be used: missing, locked or corrupt. The message is shown to the user as is."""
+
+
+def is_merged(store: ox.Store) -> bool:
+    """Whether ``store``'s default graph holds the merged facts (kg.rdf): one triple of an article graph is
+    looked up there, since a store is merged whole or not at all."""
+    one = next(iter(store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")), None)
+    return one is None or bool(store.query(
+        "ASK { ?s ?p ?o }", substitutions={ox.Variable(k): one[k] for k in ("s", "p", "o")}))
 
 
 class GraphStore:
@@ -41,6 +49,7 @@ class GraphStore:
 
     def __init__(self, path: str | os.PathLike[str] | None, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
+        self._merged: bool | None = None  # does the default graph hold the merged facts? (kg.rdf)
         if self.path is None:
             self.store = ox.Store()
             return
@@ -75,17 +84,21 @@ class GraphStore:
         a, g, act = str(rdf.article), str(rdf.graph), str(rdf.activity)
         meta = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.meta)
         body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in rdf.triples)
+        self._ensure_merged()
         update = (
+            f"{unmerge_update(rdf.graph)} ;\n"
             f"DROP SILENT GRAPH {g} ;\n"
             f"DELETE WHERE {{ {a} ?p ?o }} ;\nDELETE WHERE {{ {g} ?p ?o }} ;\nDELETE WHERE {{ {act} ?p ?o }} ;\n"
-            f"INSERT DATA {{ {meta} .\n GRAPH {g} {{ {body} {'.' if body else ''} }} }}"
+            f"INSERT DATA {{ {meta} .\n GRAPH {g} {{ {body} {'.' if body else ''} }} }} ;\n"
+            f"{merge_update(rdf.graph)}"
         )
         self.store.update(update)
 
     def replace_articles(self, rdfs: list[ArticleRdf]) -> None:
         """Replace many articles at once: what ``kg build`` writes, a batch at a time.
 
-        The old versions are dropped in one update; the article graphs go in
+        The old versions are dropped (and taken out of the merged default
+        graph) in one update; the article graphs and their merged copies go in
         through Oxigraph's bulk loader (several times faster than a
         transaction, which RocksDB holds in memory and commits); then the
         articles' metadata, their content hashes included, in one transaction.
@@ -93,13 +106,17 @@ class GraphStore:
         an interrupted batch leaves articles whole, absent, or as a graph with
         no metadata that the next build of that article drops and writes anew.
         """
-        dropped = [f"DROP SILENT GRAPH {r.graph} ;\nDELETE WHERE {{ {r.article} ?p ?o }} ;\n"
+        self._ensure_merged()
+        dropped = [f"{unmerge_update(r.graph)} ;\nDROP SILENT GRAPH {r.graph} ;\n"
+                   f"DELETE WHERE {{ {r.article} ?p ?o }} ;\n"
                    f"DELETE WHERE {{ {r.graph} ?p ?o }} ;\nDELETE WHERE {{ {r.activity} ?p ?o }}"
                    for r in rdfs if self.store.contains_named_graph(r.graph)]
         if dropped:
             self.store.update(" ;\n".join(dropped))
-        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, r.graph) for r in rdfs for t in r.triples)
         dg = ox.DefaultGraph()
+        # each article graph, and its triples once more in the merged default graph (what merge_update does)
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for r in rdfs for t in r.triples
+                               for g in (r.graph, dg))
         self.store.extend(ox.Quad(t.subject, t.predicate, t.object, dg) for r in rdfs for t in r.meta)
 
     def drop_unused_roles(self) -> int:
@@ -121,6 +138,18 @@ class GraphStore:
                 self.store.remove(q)
         return len(unused)
 
+    def merged(self) -> bool:
+        """Whether the default graph holds the merged facts (every store built since the merged graph was
+        introduced); an older store is read through the union of its graphs until a build merges it."""
+        if self._merged is None:
+            self._merged = is_merged(self.store)
+        return self._merged
+
+    def _ensure_merged(self) -> None:
+        if not self.merged():
+            self.store.update(merge_update())
+            self._merged = True
+
     def flush(self) -> None:
         self.store.flush()
 
@@ -128,10 +157,13 @@ class GraphStore:
 
     def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """SPARQL over the union of all graphs, the project's prefixes predeclared, ``bindings`` pre-bound.
+        """SPARQL over the merged default graph, the project's prefixes predeclared, ``bindings`` pre-bound.
 
-        Union by default because analysts ask about people and events, not
-        about graphs; ``GRAPH ?g { }`` still reaches one article's graph.
+        The default graph holds every article graph's triples once (kg.rdf), so
+        a fact stated by several articles is one row; ``GRAPH ?g { }`` still
+        reaches one article's graph. A store built before the merged graph is
+        read as the union of its graphs. A query with ``FROM`` / ``FROM NAMED`` gets
+        the dataset it names.
 
         A binding of a variable the query returns (and any binding in ASK,
         CONSTRUCT, DESCRIBE or ``SELECT *``) goes through pyoxigraph's
@@ -143,12 +175,13 @@ class GraphStore:
         ``bind_params`` (a VALUES block in the outer group) instead; which way
         is decided from the parsed query before running it.
         """
+        union = not self.merged()
         if not bindings:
-            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return self.store.query(sparql, prefixes=PREFIXES, **dataset_options(sparql, union))
         projected = projected_variables(sparql)
         subs = {k: v for k, v in bindings.items() if projected is None or k in projected}
         values = {k: v for k, v in bindings.items() if k not in subs}
-        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, use_default_graph_as_union=True,
+        return self.store.query(bind_params(sparql, values), prefixes=PREFIXES, **dataset_options(sparql, union),
                                 substitutions={ox.Variable(k): v for k, v in subs.items()} or None)
 
     def query_dataset(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -199,4 +232,4 @@ class GraphStore:
         return None
 
 
-__all__ = ["FORMATS", "GraphStore", "StoreError"]
+__all__ = ["FORMATS", "GraphStore", "StoreError", "is_merged"]

@@ -37,6 +37,7 @@ class KG(DefinedNamespace):
     Extraction: URIRef
     Assertion: URIRef
     Mention: URIRef
+    PostStatement: URIRef
     LinkRule: URIRef
     # the twelve relation predicates
     attended: URIRef
@@ -64,6 +65,9 @@ class KG(DefinedNamespace):
     extractorVersion: URIRef
     extractorDigest: URIRef
     contentHash: URIRef
+    # what one article said of a post (kg:PostStatement)
+    statementOf: URIRef
+    postStatus: URIRef
     # link rules (individuals of kg:LinkRule)
     NewEntity: URIRef
     SameNormalisedName: URIRef
@@ -71,6 +75,8 @@ class KG(DefinedNamespace):
     SharedContext: URIRef
     ArticleScoped: URIRef
     InferredFromRelation: URIRef
+    SameBody: URIRef
+    SameHappening: URIRef
 
 
 class SDO(DefinedNamespace):
@@ -86,6 +92,9 @@ class SDO(DefinedNamespace):
     NewsArticle: URIRef
     url: URIRef
     superEvent: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    keywords: URIRef
 
 
 class SEM(DefinedNamespace):

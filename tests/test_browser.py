@@ -175,6 +175,36 @@ def test_focus_page_and_traditional_search(browser: Any, tmp_path: Path) -> None
     o.page.context.close()
 
 
+def test_topic_filter_and_coattendance_page(browser: Any, tmp_path: Path) -> None:
+    from network_corpus import corpus
+
+    store = GraphStore(tmp_path / "s")
+    write(store, corpus())
+    write_view(store, tmp_path / "all.html")
+    write_view(store, tmp_path / "met.html", network="coattendance")
+    G = load_network(store)
+    del store
+    o = open_view(browser, tmp_path / "all.html")
+    options = o.js("Array.from(document.querySelectorAll('#kg-keyword option')).map(x => x.value)")
+    assert "茶叶" in options and "无人机" in options and options[0] == ""
+    tea = {d["label"] for _, d in G.nodes(data=True) if "a3" in d["articles"]}
+    o.page.select_option("#kg-keyword", "茶叶")  # the real control, as a reader uses it
+    shown = o.js("kgView.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    assert set(shown) == tea and len(shown) < G.number_of_nodes()
+    assert o.js("kgView.edges.get({filter: e => !e.hidden}).length") == sum(
+        1 for _, _, d in G.edges(data=True) if any(e["article"] == "a3" for e in d["evidence"]))
+    assert "茶叶" in o.page.inner_text("#kg-search-status")
+    o.page.select_option("#kg-keyword", "")
+    assert o.js("kgView.nodes.get({filter: n => !n.hidden}).length") == G.number_of_nodes()
+    assert not o.errors and not o.requests, (o.errors, o.requests)
+    o.page.context.close()
+    m = open_view(browser, tmp_path / "met.html")
+    assert m.js("kgView.nodes.length") == 4 and m.js("kgView.edges.length") == 4
+    assert m.js("kgView.network.body.nodeIndices.length") == 4
+    assert not m.errors and not m.requests, (m.errors, m.requests)
+    m.page.context.close()
+
+
 def test_large_page_uses_fixed_positions(browser: Any, tmp_path: Path) -> None:
     G = synthetic_network(1500, seed=5)
     out = tmp_path / "big.html"

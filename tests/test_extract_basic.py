@@ -235,8 +235,9 @@ def test_board_sitting_is_an_event_and_bare_alliance_title_resolves() -> None:
 def test_venue_is_a_place_and_a_stage_is_no_event() -> None:
     text = "临江数字经济论坛在临江国际会议中心举行。在主题报告环节，临江大学教授冀明远作《数据要素》报告。"
     g = extract(text, id="t")
-    assert _entity(g, "临江国际会议中心").type == "Place"
-    assert ("临江数字经济论坛", "heldAt", "临江国际会议中心") in _rels(g)
+    # GUIDELINE: the city at the head of a venue's name is where the event is held (the venue is optional)
+    assert _entity(g, "临江").type == "Place"
+    assert ("临江数字经济论坛", "heldAt", "临江") in _rels(g)
     assert not [e for e in g.entities if e.name.endswith("环节")]
     assert ("冀明远", "spokeAt", "临江数字经济论坛") in _rels(g)
 

@@ -18,12 +18,12 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 # the README's drawing, ground floor first; a module belongs to the longest entry that names it or its package
 FLOORS: list[list[str]] = [
     ["kg.resources", "kg.io", "kg.text", "kg.model", "kg.vocab"],
-    ["kg.lexicon", "kg.ingest"],
-    ["kg.extract"],
+    ["kg.lexicon", "kg.ingest", "kg.topics"],
+    ["kg.extract", "kg.extract.events"],
     ["kg.link"],
     ["kg.rdf", "kg.sparql", "kg.results"],
     ["kg.store"],
-    ["kg.linkstore", "kg.pipeline", "kg.query", "kg.explain", "kg.validate", "kg.views", "kg.push"],
+    ["kg.linkstore", "kg.pipeline", "kg.query", "kg.explain", "kg.timeline", "kg.validate", "kg.views", "kg.push"],
     ["kg.serve", "kg.export"],
     ["kg.cli"],
     ["kg", "kg.__main__"],

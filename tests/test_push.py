@@ -38,7 +38,7 @@ from kg.vocab import KGR_NS, PREFIXES
 VIRTUOSO = shutil.which("virtuoso-t") or ("/usr/bin/virtuoso-t" if Path("/usr/bin/virtuoso-t").exists() else None)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # values for the parameterised named queries, names from data/samples
-PARAMS = {"person": "濮子衡", "entity": "宁川工程职业学院"}
+PARAMS = {"person": "濮子衡", "entity": "宁川工程职业学院", "keyword": "校企"}
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -207,6 +207,19 @@ def test_named_queries_answer_the_same_from_virtuoso(virtuoso: str, sample_store
                      for row in local}
         assert local == remote, q.name
         assert local or q.name == "org_hierarchy", q.name  # samples have no organisation hierarchy
+
+
+def test_the_pushed_metadata_graph_counts_each_fact_once(virtuoso: str, sample_store: Path) -> None:
+    """Virtuoso's default graph is the union of all graphs; FROM the metadata graph (the merged graph) is exact."""
+    store = GraphStore.open_existing(sample_store)
+    assert push_store(store, f"{virtuoso}/sparql-auth", user="dba", password="dba").ok
+    for q in ("SELECT ?p ?title ?o WHERE { ?m org:member ?p ; org:role ?title ; org:organization ?o }",
+              "SELECT ?p ?e WHERE { ?p kg:attended ?e }", "SELECT ?p WHERE { ?p a kg:Person }"):
+        local = store.query(q)
+        assert isinstance(local, ox.QuerySolutions)
+        n = len(list(local))
+        _, rows = virtuoso_rows(virtuoso, q.replace(" WHERE", f" FROM <{METADATA_GRAPH}> WHERE", 1))
+        assert len(rows) == n > 0, q
 
 
 # ------------------------------------------------------------------ failures, retries

@@ -26,7 +26,8 @@ def test_list_shows_every_named_query_with_its_description(capsys: pytest.Captur
     assert main(["query", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     names = {ln.split()[0] for ln in lines}
-    assert names == {"people_posts", "person_events", "alliances", "org_hierarchy", "coattendees", "about"}
+    assert names == {"people_posts", "person_events", "alliances", "org_hierarchy", "coattendees", "about", "career",
+                     "articles_about"}
     assert all(len(ln.split(None, 1)) == 2 for ln in lines)
     assert all(q.description for q in load_named().values())
 

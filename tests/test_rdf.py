@@ -77,7 +77,9 @@ def test_shapes_catch_a_malformed_graph() -> None:
     store = GraphStore.in_memory()
     write(store, [article("bad", text, [("白沙湾论坛", "Event")], relations=[("白沙湾论坛", "heldOn", "下周")])])
     store.store.update(f"DELETE {{ GRAPH ?g {{ ?a <{KG.sentence}> ?s }} }} "
-                       f"WHERE {{ GRAPH ?g {{ ?a a <{KG.Assertion}> ; <{KG.sentence}> ?s }} }}")
+                       f"WHERE {{ GRAPH ?g {{ ?a a <{KG.Assertion}> ; <{KG.sentence}> ?s }} }} ; "
+                       # and the merged copy
+                       f"DELETE {{ ?a <{KG.sentence}> ?s }} WHERE {{ ?a a <{KG.Assertion}> ; <{KG.sentence}> ?s }}")
     union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(union, ox.QueryTriples)
     found = validate_ntriples(union.serialize(format=ox.RdfFormat.N_TRIPLES))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from typing import Any, TextIO
 
-from kg.cli.common import Progress
+from kg.cli.common import Progress, json_text, report_skipped, terminal_text
 from kg.ingest import DEFAULT_MAX_BYTES, IngestError, iter_articles
+from kg.ingest.errors import SkippedInput
 from kg.model import ArticleGraph
 from kg.resources import resource_dir
 
@@ -31,10 +33,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     graphs: list[ArticleGraph] = []
     ok = failed = 0
     progress = Progress(sys.stderr)
+    skipped = 0
     for item in iter_articles(args.paths, max_bytes=args.max_bytes):
+        if isinstance(item, SkippedInput):
+            skipped += 1
+            if args.verbose:
+                print(f"kg: {terminal_text(str(item))}", file=sys.stderr)
+            continue
         if isinstance(item, IngestError):
             failed += 1
-            print(f"kg: error: {item}", file=sys.stderr)
+            print(f"kg: error: {terminal_text(str(item))}", file=sys.stderr)
             continue
         try:
             g = extract_article(item)
@@ -42,21 +50,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if args.traceback:
                 raise
             failed += 1
-            print(f"kg: error: {item.source or item.id}: extraction failed ({exc})", file=sys.stderr)
+            print(terminal_text(f"kg: error: {item.source or item.id}: extraction failed ({exc})"), file=sys.stderr)
             continue
         ok += 1
         if progress.tty:
             progress.show(f"kg: {ok} articles extracted, {failed} failed")
         if args.format == "jsonl":
-            sys.stdout.write(json.dumps(g.to_dict(evidence=not args.no_evidence), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_text(json.dumps(g.to_dict(evidence=not args.no_evidence), ensure_ascii=False))
+                             + "\n")
         elif args.format == "table":
-            _print_table(g, sys.stdout)
+            buf = io.StringIO()
+            _print_table(g, buf)
+            sys.stdout.write(terminal_text(buf.getvalue()))
         else:
             graphs.append(g)
     if args.format == "json":
-        json.dump([g.to_dict(evidence=not args.no_evidence) for g in graphs], sys.stdout, ensure_ascii=False,
-                  indent=1)
+        sys.stdout.write(json_text(json.dumps([g.to_dict(evidence=not args.no_evidence) for g in graphs],
+                                              ensure_ascii=False, indent=1)))
         sys.stdout.write("\n")
+    report_skipped(skipped, args.verbose)
     progress.show(f"kg: {ok} articles extracted, {failed} failed", final=True)
     return 1 if failed else 0
 
@@ -75,6 +87,8 @@ def register(sub: Any) -> None:
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                     help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
     ex.add_argument("--no-evidence", action="store_true", help="leave out evidence sentences and offsets")
+    ex.add_argument("-v", "--verbose", action="store_true",
+                    help="name each entry skipped inside a directory; without it they are counted")
     ex.set_defaults(func=cmd_extract)
     sm = sub.add_parser("samples", help="print the folder of the bundled sample articles (kg build \"$(kg samples)\")")
     sm.set_defaults(func=cmd_samples)

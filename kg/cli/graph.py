@@ -1,4 +1,4 @@
-"""`kg build / validate / export / query / explain`: the graph half of the command line.
+"""`kg build / validate / export / query / explain / timeline`: the graph half of the command line.
 
 A malformed query exits with status 2, like a usage error (kg.sparql.QueryError
 carries it).
@@ -11,12 +11,12 @@ import os
 import sys
 from typing import Any, TextIO
 
-from kg.cli.common import Progress, push_and_report, store_arg
+from kg.cli.common import Progress, output_text, push_and_report, report_skipped, store_arg, terminal_text
 from kg.ingest.decode import DEFAULT_MAX_BYTES  # kg.ingest itself pulls in the HTML readers
 from kg.io import where
 from kg.resources import resource
 from kg.store import FORMATS, GraphStore
-from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS
+from kg.views.style import DEFAULT_OUTPUT, NETWORK_FORMATS, NETWORKS
 
 DEFAULT_VIEW = DEFAULT_OUTPUT  # `kg build --html` writes where `kg viz` does
 
@@ -63,30 +63,38 @@ class _BuildProgress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.pipeline import (
-        build_store,  # the tagger loads only for the commands that tag
-        default_jobs,
-    )
+    from kg.pipeline import build_store, default_jobs  # the tagger loads only for the commands that tag
 
     store = GraphStore(args.store)
     shown = _BuildProgress(sys.stderr)
 
     def on_error(msg: str) -> None:
-        shown.say(f"kg: error: {msg}")
+        shown.say(f"kg: error: {terminal_text(msg)}")
 
     def on_warning(msg: str) -> None:
-        shown.say(f"kg: warning: {msg}")
+        shown.say(f"kg: warning: {terminal_text(msg)}")
+
+    def on_skip(msg: str) -> None:
+        if args.verbose:
+            shown.say(f"kg: {terminal_text(msg)}")
 
     jobs = args.jobs or default_jobs()
     try:
         s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=shown, on_error=on_error,
-                        on_warning=on_warning, reraise=args.traceback, jobs=jobs)
+                        on_warning=on_warning, reraise=args.traceback, jobs=jobs, on_skip=on_skip)
     finally:
         shown.close()
+    report_skipped(len(s.skipped), args.verbose)
+    if s.disk_full:
+        print(f"kg: error: build stopped, the disk is full: {s.articles} articles written, "
+              f"{s.not_attempted} not attempted (free some space and run the same build again: it replaces what "
+              "it wrote)", file=sys.stderr)
     print(f"kg: built {s.articles} articles into {args.store} ({s.triples} quads in store) in {s.seconds:.1f} s, "
           f"{s.failed} failed, {s.warnings} warnings; {s.extracted} extracted ({jobs} jobs), "
           f"{f'{s.reused} from the build cache, ' if s.reused else ''}{s.unchanged} unchanged, "
           f"{s.rewritten} graphs written", file=sys.stderr)
+    if s.disk_full:
+        return 1
     if args.html:  # the viewers' half: the whole graph as an offline page, like `kg viz`
         from kg.views import write_view
 
@@ -117,7 +125,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export_graph
 
-    data = export_graph(GraphStore.open_existing(args.store), args.format, args.output)
+    data = export_graph(GraphStore.open_existing(args.store), args.format, args.output, args.network)
     if data is None:
         print(f"kg: wrote {where(args.output)}", file=sys.stderr)
         return 0
@@ -133,14 +141,30 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.list:
         sys.stdout.write(list_named())
         return 0
-    sys.stdout.write(run_query(args.store, args.sparql, args.file, args.name, args.param, args.format))
+    sys.stdout.write(output_text(run_query(args.store, args.sparql, args.file, args.name, args.param, args.format),
+                                 args.format))
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from kg.explain import explain, format_reports
 
-    sys.stdout.write(format_reports(explain(GraphStore.open_existing(args.store), args.entity), args.entity))
+    text = format_reports(explain(GraphStore.open_existing(args.store), args.entity), args.entity)
+    sys.stdout.write(terminal_text(text))
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from kg.io import write_atomic
+    from kg.timeline import format_timelines, timeline, timelines_html, timelines_json
+
+    found = timeline(GraphStore.open_existing(args.store), args.person)
+    if args.html:
+        page = timelines_html(found, args.person).encode("utf-8")
+        write_atomic(args.html, lambda fh: fh.write(page))
+        print(f"kg: wrote {args.html}", file=sys.stderr)
+    else:
+        sys.stdout.write(timelines_json(found) if args.json else format_timelines(found, args.person))
     return 0
 
 
@@ -162,6 +186,9 @@ def register(sub: Any) -> None:
                    help="then push every article's graph to this SPARQL 1.1 store (see kg push)")
     b.add_argument("--graph-store", metavar="URL", help="with --endpoint: its Graph Store Protocol URL")
     b.add_argument("--user", help="with --endpoint: user name (password from $KG_PUSH_PASSWORD)")
+    b.add_argument("-v", "--verbose", action="store_true",
+                   help="name each entry skipped inside a directory (links to folders, dangling links, loops, "
+                        "unreadable folders); without it they are counted")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl (SHACL)")
@@ -174,6 +201,9 @@ def register(sub: Any) -> None:
     e.add_argument("--format", choices=sorted(FORMATS) + list(NETWORK_FORMATS), default="trig",
                    help="ttl and nt hold the union of all graphs; trig, nq and jsonld keep the named graphs; "
                         "graphml and gexf write the entity network (Gephi, Cytoscape)")
+    e.add_argument("--network", choices=NETWORKS, default=None,
+                   help="with graphml or gexf: entities (default) or coattendance (people linked by shared events, "
+                        "weighted, each link with its events and evidence)")
     e.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; '-' or no -o: standard output)")
     e.set_defaults(func=cmd_export)
 
@@ -193,6 +223,13 @@ def register(sub: Any) -> None:
     x.add_argument("entity", help="a name or alias (any script), a kgr: IRI or a full IRI")
     store_arg(x)
     x.set_defaults(func=cmd_explain)
+
+    t = sub.add_parser("timeline", help="a person's posts in time order, with status, dates and evidence")
+    t.add_argument("person", help="a person's name (any script), a kgr: IRI or a full IRI")
+    t.add_argument("--json", action="store_true", help="print the timelines as JSON")
+    t.add_argument("--html", metavar="FILE", help="write the timelines as one HTML page instead")
+    store_arg(t)
+    t.set_defaults(func=cmd_timeline)
 
 
 __all__ = ["register"]

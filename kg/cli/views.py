@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from kg.cli.common import store_arg
+from kg.cli.common import json_text, store_arg, terminal_text
 from kg.io import where
 
 
@@ -20,10 +20,13 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
     s = write_view(args.store, args.output, title=args.title, max_nodes=args.max_nodes,
                    physics_limit=args.physics_limit, focus=args.focus, hops=args.hops, types=args.types,
-                   predicates=args.predicates, since=args.since, until=args.until, article=args.article)
+                   predicates=args.predicates, since=args.since, until=args.until, article=args.article,
+                   keyword=args.keyword, network=args.network, min_weight=args.min_weight)
     left = f"; {s.omitted_nodes} entities left out (see the note on the page)" if s.omitted_nodes else ""
     layout = "browser physics" if s.physics else "precomputed layout"
-    print(f"kg: wrote {where(s.output)} ({s.nodes} entities, {s.edges} relations, {layout}{left})", file=sys.stderr)
+    what = "people, links" if args.network == "coattendance" else "entities, relations"
+    nodes, edges = what.split(", ")
+    print(f"kg: wrote {where(s.output)} ({s.nodes} {nodes}, {s.edges} {edges}, {layout}{left})", file=sys.stderr)
     return 0
 
 
@@ -33,9 +36,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     st = graph_stats(load_network(args.store), top=args.top)
     if args.format == "json":
-        sys.stdout.write(json.dumps(st.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(json.dumps(st.to_dict(), ensure_ascii=False, indent=1)) + "\n")
     else:
-        sys.stdout.write(format_stats(st))
+        sys.stdout.write(terminal_text(format_stats(st)))
     return 0
 
 
@@ -45,16 +48,16 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     hops = find_path(load_network(args.store), args.a, args.b)
     if args.format == "json":
-        sys.stdout.write(json.dumps([asdict(h) for h in hops], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(json.dumps([asdict(h) for h in hops], ensure_ascii=False, indent=1)) + "\n")
     else:
-        sys.stdout.write(format_path(hops))
+        sys.stdout.write(terminal_text(format_path(hops)))
     return 0
 
 
 def register(sub: Any) -> None:
     """Add viz, stats and path to kg's subparsers (``sub`` is argparse's subparsers action)."""
     # constants only: kg.views.html would import networkx and igraph for every `kg --help`
-    from kg.views.style import DEFAULT_OUTPUT, MAX_NODES, PHYSICS_LIMIT
+    from kg.views.style import DEFAULT_OUTPUT, MAX_NODES, NETWORKS, PHYSICS_LIMIT
 
     v = sub.add_parser("viz", help="write an interactive HTML view of the graph (works offline)")
     store_arg(v)
@@ -72,6 +75,13 @@ def register(sub: Any) -> None:
                    help="only facts from articles published on or after DATE (YYYY[-MM[-DD]])")
     v.add_argument("--until", metavar="DATE", help="only facts from articles published on or before DATE")
     v.add_argument("--article", action="append", metavar="ID|URL", help="only facts from this article (repeatable)")
+    v.add_argument("--keyword", action="append", metavar="KW[,KW]",
+                   help="only facts from articles with this keyword (schema:keywords; either script; repeatable)")
+    v.add_argument("--network", choices=NETWORKS, default="entities",
+                   help="entities (default): the whole graph; coattendance: people linked by the events they "
+                        "attended, hosted or spoke at together, weighted by the number of events")
+    v.add_argument("--min-weight", type=int, default=1, metavar="N",
+                   help="with --network coattendance: only pairs who shared at least N events (default 1)")
     v.add_argument("--max-nodes", type=int, default=MAX_NODES,
                    help=f"draw at most this many entities, the best connected (default {MAX_NODES}; 0: no limit)")
     v.add_argument("--physics-limit", type=int, default=PHYSICS_LIMIT,

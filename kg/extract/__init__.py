@@ -10,10 +10,11 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from kg.extract.entities import FAMILY, Cluster, group, rescan
+from kg.extract.events import aside_aliases, headline_alias, main_event, sentence_events
 from kg.extract.hierarchy import parents
-from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, sentence_mentions
-from kg.extract.posts import GOVERNMENT_BODIES, career_posts, sentence_posts
-from kg.extract.relations import Ctx, held_on, resolve_class_word, sentence_relations
+from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, orgs_in_events, sentence_mentions
+from kg.extract.posts import GOVERNMENT_BODIES, career_posts, implied_org, sentence_posts
+from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -35,12 +36,15 @@ def extract_article(article: Article) -> ArticleGraph:
     posts: list[Post] = []
     for si, sent in enumerate(sentences):
         ments, titles = sentence_mentions(sent, si)
+        events = sentence_events(sent, si, ments)
+        ments = sorted(orgs_in_events(sent, si, ments, events) + events, key=lambda m: (m.start, -m.end))
         per_sentence.append(ments)
         posts.extend(sentence_posts(sent, titles))
     posts.extend(career_posts(article.text, sentences))
     clusters = group([m for ms in per_sentence for m in ms])
     if rescan(sentences, per_sentence, clusters):
         clusters = group([m for ms in per_sentence for m in ms])
+    _event_aliases(clusters)
     org_names = _org_names(clusters)
     _attach_post_orgs(posts, clusters, org_names)
     name_of = {id(m): c.name for c in clusters for m in c.mentions}
@@ -48,7 +52,8 @@ def extract_article(article: Article) -> ArticleGraph:
     for p in posts:
         if p.org:
             post_orgs.setdefault(p.person, []).append(p.org)
-    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs)
+    relations = _relations(article, sentences, per_sentence, name_of, orgs=org_names, post_orgs=post_orgs,
+                           clusters=clusters)
     entities = [_entity(c, sentences) for c in sorted(clusters, key=lambda c: min(m.start for m in c.mentions))]
     _add_parents(entities, relations)
     posts = _unique(posts, lambda p: (p.person, p.title, p.org))
@@ -88,7 +93,8 @@ HOME_REFERENCES: dict[str, tuple[str, ...]] = {
     **{w: ("公司", "集团") for w in ("公司", "本公司", "该公司", "集团", "我公司")},
     **{w: ("实验室",) for w in ("实验室", "本实验室", "该实验室", "室")},
     **{w: ("研究所", "所") for w in ("研究所", "本所", "该所", "我所", "所")},
-    **{w: ("协会", "学会", "商会", "联合会") for w in ("本会", "该会", "我会")},
+    **{w: ("协会", "学会", "商会", "联合会", "同乡会", "联谊会", "总会", "促进会", "研究会")
+       for w in ("本会", "该会", "我会")},
 }
 
 
@@ -98,7 +104,9 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
     A one-word reference to the article's own institution (学校, 本院) resolves to it: the
     only such organisation named, else the one named clearly most often. A post with no
     organisation that repeats a title the same person holds somewhere named (副县长 at the
-    county government, then 副县长 alone) is that post again and is dropped.
+    county government, then 副县长 alone) is that post again and is dropped, as is a post at a
+    shorter name of the same organisation (某集团 after 北岭某集团). A bare title of an
+    association or company the article is about takes it (posts.implied_org).
     """
     by_norm: dict[str, Cluster] = {}
     for c in clusters:
@@ -143,6 +151,16 @@ def _attach_post_orgs(posts: list[Post], clusters: list[Cluster], org_names: lis
         return (p.person, t) in placed or any(len(h) > len(t) and h.endswith(t) for h in held[p.person])
 
     posts[:] = [p for p in posts if p.org or not restated(p)]
+    orgs_of: dict[tuple[str, str], set[str]] = {}
+    for p in posts:
+        if p.org:
+            orgs_of.setdefault((p.person, p.title), set()).add(to_simplified(p.org))
+    # 河南某集团董事长甲 … 某集团董事长甲: the shorter name of the same organisation is that post again
+    posts[:] = [p for p in posts if not p.org or not any(
+        len(o) > len(to_simplified(p.org)) and o.endswith(to_simplified(p.org)) for o in orgs_of[p.person, p.title])]
+    known = [(c.name, FAMILY[c.type], len(c.mentions)) for c in clusters if FAMILY[c.type] in ("Org", "Place")]
+    for p in posts:  # 副会长甲 in an association's report: the association (GUIDELINE implied_org)
+        p.org = p.org or implied_org(p.title, known)
 
 
 def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None:
@@ -158,28 +176,46 @@ def _home(word: str, org_names: list[str], counts: dict[str, int]) -> str | None
     return cands[0] if top >= 2 and top >= 2 * second else None
 
 
+def _event_aliases(clusters: list[Cluster]) -> None:
+    """An event printed with a (简称“X”) aside is also known without it, and by X."""
+    for c in clusters:
+        if c.type == "Event":
+            for m in c.mentions:
+                c.extra_aliases.extend(a for a in aside_aliases(m.norm, m.text) if a not in c.extra_aliases)
+
+
 def _relations(article: Article, sentences: list[Sentence], per_sentence: list[list[Mention]],
-               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]]) -> list[Relation]:
+               name_of: dict[int, str], orgs: list[str], post_orgs: dict[str, list[str]],
+               clusters: list[Cluster] | None = None) -> list[Relation]:
+    """Relations sentence by sentence, every implicit event being the main one the headline and lead name."""
     events = [m for ms in per_sentence for m in ms if m.type == "Event"]
-    main = events[0] if events else None
+    main = main_event(article.title, sentences, events, name_of)
     main_name = name_of[id(main)] if main else None
+    alias = headline_alias(article.title, main) if main else None
+    if alias and clusters is not None:  # the headline names the happening as a clause: another name of it
+        c = next((c for c in clusters if c.type == "Event" and c.name == main_name), None)
+        if c is not None and alias not in c.extra_aliases:
+            c.extra_aliases.append(alias)
     event_names = list(dict.fromkeys(name_of[id(m)] for m in events))
     rels: list[Relation] = []
     speaker = None
     last_alliance = None
+    open_list = None
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
         ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, orgs, post_orgs,
-                  event_names)
-        found, speaker = sentence_relations(ctx, speaker)
+                  event_names, speaker, open_list)
+        found, speaker = sentence_relations(ctx)
+        open_list = open_list_after(ctx)
         rels.extend(found)
         for m in ments:
             if m.type == "Alliance":
                 last_alliance = name_of[id(m)]
-    if main is not None:
-        date = held_on(sentences, main.sent, article.published)
-        if date and main_name:
-            s = sentences[main.sent]
+    if main is not None and main_name:
+        found_date = held_on(sentences, main.sent, article.published)
+        if found_date:
+            date, si = found_date
+            s = sentences[si]
             rels.append(Relation(main_name, "heldOn", date, Evidence(s.text, s.start, s.end)))
     return rels
 

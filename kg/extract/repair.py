@@ -6,6 +6,8 @@ the name inside must be separate tokens before the title-chain rules can see the
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.segment import Sentence, Token
 from kg.extract.titles import is_plausible_name, title_before
 from kg.lexicon import lexicon
@@ -55,8 +57,26 @@ def _org_title(t: Token) -> list[Token]:
     return [_piece(t, 0, a, "ORG"), _piece(t, a, len(t.norm), "n")]
 
 
+# Appointment and career verbs the tagger glues to the front of an organisation word.
+LEAD_VERB = re.compile(r"^(现任|历任|曾任|先后任|出任|调任|兼任|升任|转任|拟任|时任|原任|担任|就职于|任职于|供职于"
+                       r"|选举产生|产生|任)")
+
+
 def _merge(a: Token, b: Token, tag: str) -> Token:
     return Token(a.text + b.text, tag, a.start, b.end, a.norm + b.norm)
+
+
+def _split_you(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """报告会由校/n 党委书记: an event, 由 and the body hosting it, glued into one word by the tagger."""
+    lex = lexicon()
+    out: list[Token] = []
+    for t in tokens:
+        k = t.norm.find("由")
+        if k >= 2 and k + 1 < len(t.norm) and lex.event_nouns.longest_suffix(t.norm[:k]):
+            out.extend([_piece(t, 0, k, "n"), _piece(t, k, k + 1, "p"), _piece(t, k + 1, len(t.norm), "n")])
+        else:
+            out.append(t)
+    return tuple(out)
 
 
 def _split_ji(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -104,6 +124,141 @@ def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+# Words that follow a person's name (甲院士, 乙研究员, 丙同志): what stands before one in a
+# list of such is a name, whatever the tagger made of it (凌某某/ORG 研究员, 周某/PER 和/c 院士).
+AFTER_NAME = frozenset("院士 研究员 教授 副教授 同志 先生 女士 博士 律师 馆长".split())
+# Clause words after a name cut short: 王某/PER 才/d 代表…, 张某/PER 之/u 等.
+NAME_THEN = frozenset("等 代表 主持 出席 参加 当选 致辞 讲话 发言 介绍 表示 宣读 作".split())
+
+
+def _surname_led(s: str) -> bool:
+    lex = lexicon()
+    return s[:2] in lex.compound_surnames or s[0] in lex.single_surnames
+
+
+def _mend_listed_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Names in a list of names the tagger did not read as names.
+
+    - 甲、乙/v 丙/a、丁: a 2–3 character item between two names in a 、-list is a name;
+    - 凌某某/ORG 研究员 or 周某/PER 和/c 院士 in a list of 某某院士: before a word that only
+      follows a name, a 2–3 character surname-led item is the whole name;
+    - 副校长 曾/d 某某/n 以及: after a title, a surname and one or two characters split by the
+      tagger, then a clause word or punctuation, are a name.
+    """
+    lex = lexicon()
+    items: list[list[Token]] = [[]]
+    seps: list[Token] = []
+    for t in tokens:
+        if t.norm in ("、", "，", ",", "和", "及", "以及") or t.tag == "w":
+            items.append([])
+            seps.append(t)
+        else:
+            items[-1].append(t)
+    out: list[Token] = []
+
+    def per_end(k: int) -> bool:  # the item before ends with a name (市领导甲、)
+        return 0 <= k < len(items) and bool(items[k]) and items[k][-1].tag == "PER"
+
+    def per_start(k: int) -> bool:  # the item after starts with one (、丁出席)
+        return 0 <= k < len(items) and bool(items[k]) and items[k][0].tag == "PER"
+
+    for k, item in enumerate(items):
+        text = "".join(t.norm for t in item)
+        listed = (k > 0 and seps[k - 1].norm == "、" and per_end(k - 1)
+                  and k < len(seps) and seps[k].norm == "、" and per_start(k + 1))
+        if item and 2 <= len(text) <= 3 and _is_han(text) and not any(t.tag == "PER" for t in item) \
+                and listed and lex.titles.longest_suffix(text) is None and text not in lex.not_org_words:
+            out.append(Token("".join(t.text for t in item), "PER", item[0].start, item[-1].end, text))
+        else:
+            out.extend(_mend_before_title(item))
+        if k < len(seps):
+            out.append(seps[k])
+    return tuple(out)
+
+
+def _mend_before_title(item: list[Token]) -> list[Token]:
+    """Within one list item: the name before 研究员/院士, and the surname split after a title."""
+    lex = lexicon()
+    out: list[Token] = []
+    i = 0
+    while i < len(item):
+        t = item[i]
+        # 凌某某/ORG 研究员: a surname-led word of 2–3 characters before a word that follows names
+        if i + 1 < len(item) and item[i + 1].norm in AFTER_NAME and t.tag in ("ORG", "n", "nz", "LOC") \
+                and 2 <= len(t.norm) <= 3 and _is_han(t.norm) and _surname_led(t.norm) \
+                and (i == 0 or item[i - 1].tag in ("p", "c", "v")) \
+                and not lex.org_suffixes.longest_suffix(t.norm) and lex.titles.longest_suffix(t.norm) is None:
+            out.append(Token(t.text, "PER", t.start, t.end, t.norm))
+            i += 1
+            continue
+        # 副校长 曾/d 某某/n (end of item or a clause word): a surname and the rest of the name
+        if i > 0 and title_before(item[i - 1].norm) == item[i - 1].norm and t.tag != "PER" \
+                and len(t.norm) == 1 and t.norm in lex.single_surnames and i + 1 < len(item) \
+                and item[i + 1].tag in ("n", "nz", "a", "v", "vn", "d", "m") and 1 <= len(item[i + 1].norm) <= 2 \
+                and _is_han(item[i + 1].norm) and lex.titles.longest_suffix(item[i + 1].norm) is None \
+                and (i + 2 == len(item) or item[i + 2].norm in NAME_THEN):
+            out.append(_merge(t, item[i + 1], "PER"))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _mend_honorific_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """周某/PER 和/c 院士, 何某/PER 渔/n 同志: a two-character name cut before its third character."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.tag == "PER" and len(t.norm) == 2 and i + 2 < len(tokens) and len(tokens[i + 1].norm) == 1 \
+                and _is_han(tokens[i + 1].norm) and tokens[i + 1].tag != "w" and _surname_led(t.norm) \
+                and (tokens[i + 2].norm in AFTER_NAME
+                     or (tokens[i + 2].norm in NAME_THEN and tokens[i + 1].tag in ("d", "u")
+                         and tokens[i + 1].norm not in NOT_NAME_END)):  # 郭某/PER 也/d 出席: no name
+            out.append(_merge(t, tokens[i + 1], "PER"))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return tuple(out)
+
+
+# A name in Latin script: two to four capitalised words, initials between (John A. Smith, Mary O'Neil).
+LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z][A-Za-z'\-]*(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z][A-Za-z'\-]*){1,3}"
+                        r"(?![A-Za-z])")
+
+
+def _mend_latin_names(sent: Sentence, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """John/PER ␣ A/xc . ␣ Smith/nz: a Latin-script name the tagger cut at its spaces is one name,
+    where the tagger read part of it as a name or a title stands right before it."""
+    out = list(tokens)
+    for m in LATIN_NAME.finditer(sent.norm):
+        s, e = sent.start + m.start(), sent.start + m.end()
+        inside = [k for k, t in enumerate(out) if s <= t.start and t.end <= e]
+        if not inside or out[inside[0]].start != s or out[inside[-1]].end != e:
+            continue
+        before = out[inside[0] - 1] if inside[0] > 0 else None
+        if not any(out[k].tag == "PER" for k in inside) and not (
+                before is not None and title_before(before.norm) == before.norm):
+            continue
+        name = Token(sent.text[m.start() : m.end()], "PER", s, e, m.group(0))
+        out[inside[0] : inside[-1] + 1] = [name]
+    return tuple(out)
+
+
+def _mend_dotted_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """阿某/PER 焦某·马某/PER: given names before a dotted family name are one foreign name."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.tag == "PER" and out[-1].tag == "PER" and out[-1].end == t.start \
+                and any(c in NAME_SEPARATORS for c in t.norm + out[-1].norm):
+            out[-1] = _merge(out[-1], t, "PER")
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
@@ -118,12 +273,18 @@ def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def repair(sent: Sentence) -> Sentence:
+    if "由" in sent.norm:
+        sent = Sentence(sent.text, sent.start, sent.end, _split_you(sent.tokens), sent.norm)
     if "暨" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_ji(sent.tokens), sent.norm)
     if len(sent.tokens) >= 2 and sent.tokens[1].norm in ("：", ":"):
         sent = Sentence(sent.text, sent.start, sent.end, _speaker(sent.tokens), sent.norm)
+    if LATIN_NAME.search(sent.norm):
+        sent = Sentence(sent.text, sent.start, sent.end, _mend_latin_names(sent, sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        sent = Sentence(sent.text, sent.start, sent.end, _mend_names(sent.tokens), sent.norm)
+        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(sent.tokens)))
+        sent = Sentence(sent.text, sent.start, sent.end, tokens, sent.norm)
+    sent = Sentence(sent.text, sent.start, sent.end, _mend_listed_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
     lex = lexicon()
@@ -137,6 +298,14 @@ def repair(sent: Sentence) -> Sentence:
             else:
                 tokens.append(t)
             continue
+        lead = LEAD_VERB.match(t.norm)
+        if lead and lead.group(0) == "任" and not (tokens and (tokens[-1].tag in ("TIME", "PER", "w") or tokens[
+                -1].norm in ("后", "并", "现", "曾", "先后", "再"))):
+            lead = None  # 任某市: a place that starts like the verb; the verb follows a date, a name or a pause
+        if lead and len(t.norm) - lead.end() >= 3 and lex.org_suffixes.longest_suffix(t.norm):
+            # 任某集团/ORG, 出任某厅/ORG: an appointment verb glued to the front of a name
+            tokens.append(_piece(t, 0, lead.end(), "v"))
+            t = _piece(t, lead.end(), len(t.norm), "ORG")
         if len(t.norm) > 3 and t.norm[-1] in "与和及同":  # 某学院与/ORG: the conjunction is not the name's
             tokens.extend([_piece(t, 0, len(t.norm) - 1, "ORG"), _piece(t, len(t.norm) - 1, len(t.norm), "c")])
             continue

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from pathlib import Path
 
 import charset_normalizer
 
-from kg.ingest.errors import IngestError
+from kg.ingest.errors import IngestError, shown
 
 DEFAULT_MAX_BYTES = 10_000_000
 
@@ -34,19 +35,26 @@ _MAX_CONTROL_SHARE = 0.05
 
 def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The text of a file, refusing empty, binary, oversized and undecodable files."""
+    return decode_bytes(read_bytes(path, max_bytes), shown(path))
+
+
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a file, refusing unreadable and oversized files (IngestError naming the file)."""
     path = Path(path)
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except OSError as e:
-        raise IngestError(str(path), f"cannot read file ({e.strerror or e})") from e
+        raise IngestError(shown(path), f"cannot read file ({e.strerror or e})") from e
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever, a device never end
+        raise IngestError(shown(path), "not a regular file (a FIFO, socket or device)")
+    size = st.st_size
     # Checked before reading so that a stray multi-gigabyte dump costs nothing.
     if size > max_bytes:
-        raise IngestError(str(path), f"file of {size} bytes exceeds the size limit of {max_bytes} bytes")
+        raise IngestError(shown(path), f"file of {size} bytes exceeds the size limit of {max_bytes} bytes")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
-        raise IngestError(str(path), f"cannot read file ({e.strerror or e})") from e
-    return decode_bytes(data, str(path))
+        raise IngestError(shown(path), f"cannot read file ({e.strerror or e})") from e
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:

@@ -34,6 +34,9 @@ def parse_html(html: str, source: str = "<html>") -> HtmlArticle:
         include_tables=True,  # lists of attendees are often laid out as tables
         include_images=False,
         include_links=False,
+        # the date from the page's metadata and markup (meta tags, <time>, the info bar), never a free-text
+        # search of the whole page: that finds the copyright footer's year ("© 2019") and dates a story by it
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from kg.text import DATE, iso_date
+from kg.text import DATE, iso_date, to_simplified
 
 # --- Lines that end the article: nothing after them is the story. -------------
 END_MARKERS: tuple[re.Pattern[str], ...] = (
@@ -40,8 +40,12 @@ END_MARKERS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(分享给朋友|分享到|分享至|分享：|分享:|分享$)"),
     # teaser lists of other articles
     re.compile(
-        r"^[【\[]?(相关文章|相關文章|相关阅读|相關閱讀|相关新闻|相關新聞|推荐阅读|推薦閱讀|延伸阅读|热点推荐|猜你喜欢)"
+        r"^[【\[]?(相关文章|相關文章|相关阅读|相關閱讀|相关新闻|相關新聞|推荐阅读|推薦閱讀|延伸阅读|延伸閱讀|热点推荐|猜你喜欢"
+        r"|相关报道|相關報導|相关链接|相關鏈接|相关推荐|相關推薦|更多阅读|更多閱讀|往期回顾|往期回顧|精彩推荐|精彩推薦"
+        r"|热门文章|熱門文章|热门推荐|熱門推薦|你可能感兴趣|您可能感兴趣|你可能還喜歡|你可能还喜欢|大家都在看)"
     ),
+    # tag and keyword lines, after which come teasers of other stories: 标签:某某 某某 / 关键词:
+    re.compile(r"^[【\[]?\s*(标签|標籤|标 签|关键词|關鍵詞|关键字|關鍵字|TAG|Tags?)\s*[:：】\]]", re.I),
     # previous/next article links
     re.compile(r"^(上一篇|下一篇|上一條|下一條|上一条|下一条)"),
     # editor and reviewer sign-off: 一审:…;二审:… / 初审: / 责任编辑: / 编辑: / 图文:
@@ -92,6 +96,9 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(https?://|www\.)\S*$", re.I),
 )
 
+# A copyright notice anywhere in a line: its years are the site's, not the story's date.
+COPYRIGHT = re.compile(r"版权|版權|Copyright|©|\(c\)\s*\d{4}|All rights reserved", re.I)
+
 # A headline's trailing date in brackets: "…签订共建协议 ( 2024-10-31 )".
 TRAILING_DATE = re.compile(r"\s*[(（\[]\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[)）\]]\s*$")
 
@@ -125,7 +132,7 @@ def clean_page(raw: str) -> tuple[str | None, str | None, str]:
     dates are event dates); ``title`` is the headline above the story, if any;
     ``body`` keeps the story's paragraphs separated by "\\n".
     """
-    lines = [line.strip(INDENT).rstrip() for line in raw.splitlines()]
+    lines = join_wrapped([line.strip(INDENT).rstrip() for line in raw.splitlines()])
     start = next((i for i, line in enumerate(lines) if _kind(line) == "prose"), None)
     if start is None:
         return _title(lines), _published(lines), ""
@@ -137,13 +144,78 @@ def clean_page(raw: str) -> tuple[str | None, str | None, str]:
         if kind == "end":
             break
         if kind == "prose":
+            body.extend(c for c in run if is_caption_sentence(c))  # captions that tell the story
             body.append(line)
             run = []
         elif kind == "short":
             run.append(line)
-            if len(run) >= MAX_CAPTION_RUN:
+            if len(run) >= MAX_CAPTION_RUN and not all(is_caption_sentence(c) for c in run):
                 break
     return _title(header), _published(header), "\n".join(body)
+
+
+# A photo caption inside the story that reports who did what (县委副书记甲主持开幕式,
+# 某会副主席乙为某协会授牌): a clause with a verb of the story, kept when prose follows.
+CAPTION_VERB = re.compile(r"(主持|出席|讲话|致辞|发言|作.{0,12}报告|授牌|授旗|揭牌|签约|签署|宣读|当选|调研|考察"
+                          r"|会见|颁发|颁奖)")
+
+
+def is_caption_sentence(line: str) -> bool:
+    """Whether a short line inside the story is a caption saying who did what (read in simplified form)."""
+    return MIN_SENTENCE <= len(line) <= MAX_TITLE and bool(CAPTION_VERB.search(to_simplified(line)))
+
+
+# Hard-wrapped text: a block of lines cut at one width (within WRAP_SLACK characters, for
+# a wide punctuation mark moved to the next line), at least WRAP_WIDTH wide, and at least
+# WRAP_LINES of them at that width.
+WRAP_WIDTH = 20
+WRAP_SLACK = 2
+WRAP_LINES = 2
+# A line that ends like this finished its sentence or paragraph, whatever its width.
+LINE_END = re.compile(r"[。！？!?；;：:…”」』）)]$")
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Join the lines of hard-wrapped paragraphs (某某新能源汽车产 / 业联盟) back into one line each.
+
+    In a block of consecutive non-blank lines of prose whose lines are cut at one width,
+    a line of that width that stops mid-sentence goes on in the next line: the break was
+    the wrapper's, not the writer's, and is removed. A shorter line ends its paragraph.
+    Pages that keep one paragraph a line have lines of every width and are left alone.
+    """
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        out.extend(_unwrap(block))
+        block.clear()
+
+    for line in lines:
+        if line:
+            block.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return out
+
+
+def _unwrap(block: list[str]) -> list[str]:
+    if len(block) < 2:
+        return list(block)
+    width = max(len(x) for x in block)
+    full = [len(x) >= width - WRAP_SLACK for x in block]
+    text = "".join(block)
+    prose = SENTENCE_END.search(text) or len(CLAUSE.findall(text)) >= 2
+    if width < WRAP_WIDTH or sum(full) < WRAP_LINES or not prose:
+        return list(block)
+    out = [block[0]]
+    for prev_full, prev, line in zip(full, block, block[1:], strict=False):
+        if prev_full and not LINE_END.search(prev):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def strip_furniture(lines: list[str]) -> list[str]:
@@ -184,8 +256,10 @@ def _kind(line: str) -> str:
 
 
 def _published(header: list[str]) -> str | None:
-    """The first valid date in the header, as YYYY-MM-DD."""
+    """The first valid date in the header, as YYYY-MM-DD; never one of a copyright line (a site's years)."""
     for line in header:
+        if COPYRIGHT.search(line):
+            continue
         for m in DATE.finditer(line):
             found = iso_date(*(int(g) for g in m.groups()))
             if found:
@@ -199,7 +273,7 @@ def _title(header: list[str]) -> str | None:
         line = TRAILING_DATE.sub("", line)
         if _kind(line) != "short" or not MIN_TITLE <= len(line) <= MAX_TITLE:
             continue
-        if re.search(r"[。！？!?…]", line):
+        if re.search(r"[。！？!?…]", line) or COPYRIGHT.search(line):
             continue
         return line
     return None

@@ -31,8 +31,8 @@ def query_page(named: Iterable[NamedQuery], endpoint: str = "/sparql") -> str:
         "textarea{width:100%;font-family:monospace;font-size:90%}section{border-top:1px solid #ccc;margin-top:1em}"
         "</style></head><body><h1>kg SPARQL endpoint</h1>",
         f"<p>Endpoint: <code>{ep}</code> (SPARQL 1.1 Protocol, read-only). "
-        "Prefixes kg kgr org schema sem prov dcterms skos rdf rdfs owl xsd are predeclared; queries see the union "
-        'of all article graphs. <a href="/">Graph view</a></p>',
+        "Prefixes kg kgr org schema sem prov dcterms skos rdf rdfs owl xsd are predeclared; queries see the merged "
+        'default graph (each fact once); GRAPH ?g reaches one article. <a href="/">Graph view</a></p>',
         f'<form method="post" action="{ep}"><textarea name="query" rows="8">'
         "SELECT ?e ?label WHERE { ?e a kg:Person ; rdfs:label ?label } LIMIT 20</textarea>"
         f"<p>{select} <button type=\"submit\">Run</button></p></form>",

@@ -1,4 +1,4 @@
-"""Views of the graph: offline HTML pages (pyvis + vis-network), networkx analytics and GraphML/GEXF export.
+"""Views of the graph: offline HTML pages (pyvis + vis-network), networkx analytics, who met whom, GraphML/GEXF.
 
 Everything here reads the store through SPARQL into a networkx MultiDiGraph
 (``load_network``) and works on that, so each view is a function a notebook
@@ -16,19 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kg.views.analytics import export_network, find_path, graph_stats
+    from kg.views.coattendance import coattendance_network, export_coattendance
     from kg.views.html import render_html, write_view
     from kg.views.network import ViewError, ViewFilter, filter_network, find_nodes, load_network, synthetic_network
 
 #: public name → the submodule defining it
 _WHERE = {
     "export_network": "analytics", "find_path": "analytics", "graph_stats": "analytics",
+    "coattendance_network": "coattendance", "export_coattendance": "coattendance",
     "render_html": "html", "write_view": "html",
     "ViewError": "network", "ViewFilter": "network", "filter_network": "network", "find_nodes": "network",
     "load_network": "network", "synthetic_network": "network",
 }
 
-__all__ = ["ViewError", "ViewFilter", "export_network", "filter_network", "find_nodes", "find_path", "graph_stats",
-           "load_network", "render_html", "synthetic_network", "write_view"]
+__all__ = ["ViewError", "ViewFilter", "coattendance_network", "export_coattendance", "export_network",
+           "filter_network", "find_nodes", "find_path", "graph_stats", "load_network", "render_html",
+           "synthetic_network", "write_view"]
 
 
 def __getattr__(name: str) -> Any:

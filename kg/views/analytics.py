@@ -18,8 +18,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.io import write_atomic
 from kg.views.network import Queryable, ViewError, load_network, resolve_one
+from kg.views.netxml import write_network
 from kg.views.style import NETWORK_FORMATS, PREDICATES, TYPES
 
 
@@ -207,9 +207,8 @@ def export_network(store: Queryable | str | os.PathLike[str] | nx.MultiDiGraph, 
     if fmt not in NETWORK_FORMATS:
         raise ViewError(f"unknown network format {fmt!r} (choose from {', '.join(NETWORK_FORMATS)})")
     G = store if isinstance(store, nx.Graph) else load_network(store)
-    F = flat_network(G)
-    writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
-    return write_atomic(output, lambda fh: writer(F, fh, encoding="utf-8"))
+    # XML-safe values, unique edge ids, checked before it replaces a file
+    return write_network(flat_network(G), fmt, output)
 
 
 __all__ = ["GraphStats", "Hop", "export_network", "find_path", "flat_network", "format_path",

@@ -32,12 +32,15 @@ import networkx as nx
 
 from kg.io import write_atomic
 from kg.text import fold_width, normalise
+from kg.views.coattendance import coattendance_for_view, coattendance_network
 from kg.views.layout import compute_positions
-from kg.views.network import Queryable, ViewFilter, filter_network, load_network
+from kg.views.network import Queryable, ViewError, ViewFilter, filter_network, load_network
 from kg.views.style import (
     DEFAULT_OUTPUT,
     EDGE_COLOR,
+    LINKS,
     MAX_NODES,
+    NETWORKS,
     PHYSICS_LIMIT,
     POST_COLOR,
     PREDICATES,
@@ -176,7 +179,7 @@ def _nodes_edges(H: nx.MultiDiGraph, positions: dict[Any, tuple[float, float]], 
     parallel: Counter[tuple[int, int]] = Counter()
     for i, (s, o, d) in enumerate(H.edges(data=True)):
         pred = d.get("predicate", "")
-        zh, en = PREDICATES.get(pred, (pred, pred))
+        zh, en = PREDICATES.get(pred) or LINKS.get(pred) or (pred, pred)
         a, b = ids[s], ids[o]
         pair = (min(a, b), max(a, b))
         k = parallel[pair]
@@ -188,6 +191,14 @@ def _nodes_edges(H: nx.MultiDiGraph, positions: dict[Any, tuple[float, float]], 
             "kg": {"p": pred, "zh": zh, "en": en, "title": title,
                    "ev": [[e.get("article", ""), e.get("sentence", "")] for e in d.get("evidence", [])]},
         }
+        if d.get("weight"):  # a derived network's link (co-attendance): the count on it, thicker the more events
+            edge["label"] = f"{zh} {d['weight']}"
+            edge["width"] = min(1 + d["weight"], 8)
+            edge["kg"]["weight"] = d["weight"]
+            edge["kg"]["events"] = [[e["label"], "、".join(e["dates"])] for e in d.get("events", [])]
+        if d.get("undirected"):
+            edge["arrows"] = {"to": {"enabled": False}}
+            edge["kg"]["undirected"] = True
         if k:  # parallel edges curve apart instead of drawing over each other (static curves: no physics cost)
             edge["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
                               "roundness": 0.15 * ((k + 1) // 2)}
@@ -296,16 +307,39 @@ def render_html(G: nx.MultiDiGraph, output: str | os.PathLike[str] = DEFAULT_OUT
 
 def write_view(store: Queryable | str | os.PathLike[str], output: str | os.PathLike[str] = DEFAULT_OUTPUT, *,
                title: str | None = None, max_nodes: int = MAX_NODES, physics_limit: int = PHYSICS_LIMIT,
-               **filters: Any) -> ViewSummary:
+               network: str = "entities", min_weight: int = 1, **filters: Any) -> ViewSummary:
     """Load the store, apply ``filters`` (see ``ViewFilter.from_kwargs``) and write the page: what `kg viz` does.
 
     ``store`` may be an open GraphStore (as ``kg build`` holds it, locked for
     writing) or a directory. Filters: focus, hops, types, predicates, since,
-    until, article. Raises ViewError for a filter that cannot be met.
+    until, article, keyword. ``network="coattendance"`` draws who met whom
+    (kg.views.coattendance) instead of the entity graph: the article, date and
+    keyword filters choose the evidence first, then the pairs are formed (with
+    at least ``min_weight`` shared events), then the focus applies to people.
+    Raises ViewError for a filter that cannot be met.
     """
     f = ViewFilter.from_kwargs(**filters)
     G = load_network(store)
-    H = filter_network(G, f) if (f.focus or f.types or f.predicates or f.since or f.until or f.articles) else G
+    if network == "coattendance":
+        if f.types or f.predicates:
+            raise ViewError("--types and --predicates choose parts of the entity network; "
+                            "the co-attendance network has only people and their shared events")
+        pre = ViewFilter(since=f.since, until=f.until, articles=f.articles, keywords=f.keywords)
+        if pre.since or pre.until or pre.articles or pre.keywords:
+            G = filter_network(G, pre)
+        H = coattendance_for_view(coattendance_network(G, min_weight))
+        centres: list[Any] = []
+        if f.focus:  # over people and their links, so a hop is one shared event
+            around = ViewFilter(focus=f.focus, hops=f.hops)
+            H = filter_network(H, around)
+            centres = around.focus_nodes
+        description = "; ".join(x for x in ("co-attendance 共同出席", f.describe()) if x)
+        return render_html(H, output, title=title or "kg 共同出席网络 who met whom", max_nodes=max_nodes,
+                           physics_limit=physics_limit, focus=centres, description=description)
+    if network != "entities":
+        raise ViewError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
+    needs = f.focus or f.types or f.predicates or f.since or f.until or f.articles or f.keywords
+    H = filter_network(G, f) if needs else G
     return render_html(H, output, title=title, max_nodes=max_nodes, physics_limit=physics_limit,
                        focus=f.focus_nodes, description=f.describe())
 

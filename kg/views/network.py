@@ -15,7 +15,8 @@ Shape of the graph:
 - edges are keyed by predicate (``post:<title>`` for posts), one per distinct
   (subject, predicate, object) however many articles say it, with every
   ``evidence`` kept: article id, sentence, start, end;
-- ``G.graph["articles"]`` maps article id to title, publication date and URL.
+- ``G.graph["articles"]`` maps article id to title, publication date, URL and
+  ``keywords`` (``schema:keywords``, kg.topics; sorted, their rank is not stored).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from kg.text import name_key
+from kg.text import name_key, normalise
 from kg.views.style import PREDICATES, TYPES, resolve_predicate, resolve_type
 from kg.vocab import KG_NS
 
@@ -73,6 +74,11 @@ def load_network(store: Queryable | str | os.PathLike[str]) -> nx.MultiDiGraph:
         art_id[_v(r, "a") or ""] = aid
         articles[aid] = {"title": _v(r, "title") or "", "published": _v(r, "issued") or "", "url": _v(r, "url") or ""}
     G.graph["articles"] = articles
+    keywords: dict[str, set[str]] = defaultdict(set)
+    for r in st.query("SELECT ?a ?kw WHERE { ?a a kg:Article ; schema:keywords ?kw }"):
+        keywords[art_id.get(_v(r, "a") or "", "")].add(_v(r, "kw") or "")
+    for aid, a in articles.items():
+        a["keywords"] = sorted(keywords.get(aid, ()))  # type: ignore[assignment]
 
     # labels counted per article graph, so the name most articles print wins
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -126,9 +132,10 @@ def load_network(store: Queryable | str | os.PathLike[str]) -> nx.MultiDiGraph:
             add_edge(s, o, pred, {"predicate": pred}, evidence(r))
 
     q = """SELECT ?p ?title ?o ?a ?sent ?start ?end WHERE {
-             ?m a org:Membership ; org:member ?p ; org:role/rdfs:label ?title ; prov:wasDerivedFrom ?a .
-             OPTIONAL { ?m org:organization ?o } OPTIONAL { ?m kg:sentence ?sent }
-             OPTIONAL { ?m kg:start ?start ; kg:end ?end } }"""
+             ?m a org:Membership ; org:member ?p ; org:role/rdfs:label ?title .
+             ?st kg:statementOf ?m ; prov:wasDerivedFrom ?a .
+             OPTIONAL { ?m org:organization ?o } OPTIONAL { ?st kg:sentence ?sent }
+             OPTIONAL { ?st kg:start ?start ; kg:end ?end } }"""
     for r in st.query(q):
         p, o, title = _v(r, "p") or "", _v(r, "o"), _v(r, "title") or ""
         if p not in G:
@@ -197,6 +204,7 @@ class ViewFilter:
     since: str | None = None
     until: str | None = None
     articles: Sequence[str] = ()
+    keywords: Sequence[str] = ()
     focus_nodes: list[Any] = field(default_factory=list)
 
     @classmethod
@@ -204,7 +212,8 @@ class ViewFilter:
                     types: str | Sequence[str] | None = None, predicates: str | Sequence[str] | None = None,
                     since: str | None = None, until: str | None = None,
                     article: str | Sequence[str] | None = None,
-                    articles: str | Sequence[str] | None = None) -> ViewFilter:
+                    articles: str | Sequence[str] | None = None,
+                    keyword: str | Sequence[str] | None = None) -> ViewFilter:
         """Accept single strings, comma-separated lists or sequences, as the CLI and notebooks pass them."""
         if hops < 0:
             raise ViewError(f"--hops must be 0 or more, not {hops}")
@@ -215,7 +224,8 @@ class ViewFilter:
             raise ViewError(str(exc)) from exc
         return cls(focus=_strings(focus, split=False), hops=hops, types=typ, predicates=preds,
                    since=_date(since, "since"), until=_date(until, "until"),
-                   articles=[*_strings(article, split=False), *_strings(articles, split=False)])
+                   articles=[*_strings(article, split=False), *_strings(articles, split=False)],
+                   keywords=[normalise(k) for k in _strings(keyword)])
 
     def describe(self) -> str:
         parts = []
@@ -229,6 +239,8 @@ class ViewFilter:
             parts.append(f"published {self.since or '…'} to {self.until or '…'}")
         if self.articles:
             parts.append("articles " + ", ".join(self.articles))
+        if self.keywords:
+            parts.append("keywords " + "、".join(self.keywords))
         return "; ".join(parts)
 
 
@@ -263,6 +275,20 @@ def _article_ids(G: nx.MultiDiGraph, refs: Iterable[str]) -> set[str]:
     return out
 
 
+def _keyword_articles(G: nx.MultiDiGraph, keywords: Iterable[str]) -> set[str]:
+    """Articles with any of ``keywords`` (normalised); a keyword no article has is an error, not a blank page."""
+    arts: dict[str, dict[str, Any]] = G.graph.get("articles", {})
+    out: set[str] = set()
+    for kw in keywords:
+        hits = {aid for aid, a in arts.items() if kw in a.get("keywords", ())}
+        if not hits:
+            close = sorted({k for a in arts.values() for k in a.get("keywords", ()) if kw in k or k in kw})
+            hint = f" (did you mean: {'、'.join(close[:5])}?)" if close else ""
+            raise ViewError(f"no article has the keyword {kw!r}{hint}; `kg query --name articles_about` lists them")
+        out |= hits
+    return out
+
+
 def filter_network(G: nx.MultiDiGraph, f: ViewFilter) -> nx.MultiDiGraph:
     """The subgraph ``f`` asks for, as a new graph; ``focus_nodes`` on ``f`` is filled with the resolved centres.
 
@@ -272,8 +298,10 @@ def filter_network(G: nx.MultiDiGraph, f: ViewFilter) -> nx.MultiDiGraph:
     """
     H = G.copy()
     arts: dict[str, dict[str, str]] = G.graph.get("articles", {})
-    if f.articles or f.since or f.until:
+    if f.articles or f.since or f.until or f.keywords:
         keep = _article_ids(G, f.articles) if f.articles else set(arts)
+        if f.keywords:
+            keep &= _keyword_articles(G, f.keywords)
         if f.since:
             keep = {a for a in keep if arts[a].get("published") and arts[a]["published"][:len(f.since)] >= f.since}
         if f.until:

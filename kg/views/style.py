@@ -19,6 +19,8 @@ from kg.vocab import PREDICATES as VOCAB_PREDICATES
 DEFAULT_OUTPUT = "outputs/graph.html"
 #: the entity network's export formats (Gephi, Cytoscape, yEd); here so `kg --help` lists them without networkx
 NETWORK_FORMATS = ("graphml", "gexf")
+#: the networks `kg viz --network` and `kg export --network` draw: every entity, or who met whom (kg.views.coattendance)
+NETWORKS = ("entities", "coattendance")
 #: above this many nodes the browser gets fixed positions and no physics (1,000 nodes did not settle in 76 s)
 PHYSICS_LIMIT = 1000
 #: above this many nodes only the best-connected are drawn; the page says what was left out
@@ -64,6 +66,10 @@ _LABELS: dict[str, tuple[str, str]] = {
 #: edge drawn for an org:Membership. A predicate added to the vocabulary without a label fails here, at import.
 PREDICATES: dict[str, tuple[str, str]] = {p: _LABELS[p] for p in (*VOCAB_PREDICATES, "post")}
 
+#: links of derived networks (kg.views.coattendance), kept apart from PREDICATES: no triple in the store has them,
+#: so --predicates does not offer them and the labels need no counterpart in the ontology
+LINKS: dict[str, tuple[str, str]] = {"coattended": ("共同出席", "attended events with")}
+
 EDGE_COLOR = "#8c8c8c"
 POST_COLOR = "#76b7b2"
 
@@ -91,5 +97,5 @@ def resolve_predicate(name: str) -> str:
     raise ValueError(f"unknown predicate {name!r} (choose from {', '.join(PREDICATES)})")
 
 
-__all__ = ["DEFAULT_OUTPUT", "EDGE_COLOR", "MAX_NODES", "NETWORK_FORMATS", "PHYSICS_LIMIT", "POST_COLOR", "PREDICATES",
-           "TYPES", "TypeStyle", "node_size", "resolve_predicate", "resolve_type"]
+__all__ = ["DEFAULT_OUTPUT", "EDGE_COLOR", "LINKS", "MAX_NODES", "NETWORKS", "NETWORK_FORMATS", "PHYSICS_LIMIT",
+           "POST_COLOR", "PREDICATES", "TYPES", "TypeStyle", "node_size", "resolve_predicate", "resolve_type"]

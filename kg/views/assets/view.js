@@ -65,7 +65,11 @@
     var head = k.zh + (k.title ? " " + k.title : "") + " · " + k.en;
     box.appendChild(el("h3", head));
     var a = byId[e.from], b = byId[e.to];
-    row(box, "", (a ? a.label : e.from) + " → " + (b ? b.label : e.to));
+    row(box, "", (a ? a.label : e.from) + (k.undirected ? " — " : " → ") + (b ? b.label : e.to));
+    if (k.events) {
+      row(box, "次数 events", String(k.weight));
+      k.events.forEach(function (v) { row(box, "活动 event", v[0] + (v[1] ? " (" + v[1] + ")" : "")); });
+    }
     var evs = k.ev.slice(0, full ? k.ev.length : 3);
     evs.forEach(function (v) {
       var d = el("div", null, "kg-ev");
@@ -145,6 +149,39 @@
     search(document.getElementById("kg-search").value);
   });
 
+  // topic filter: the keywords (schema:keywords) of the articles on the page, most common first; choosing one
+  // hides every entity and relation that no article with that keyword states
+  var kwSelect = document.getElementById("kg-keyword");
+  var kwCount = {};
+  Object.keys(data.articles).forEach(function (aid) {
+    (data.articles[aid].keywords || []).forEach(function (k) { kwCount[k] = (kwCount[k] || 0) + 1; });
+  });
+  Object.keys(kwCount).sort(function (a, b) {
+    return kwCount[b] - kwCount[a] || (a < b ? -1 : a > b ? 1 : 0);
+  }).forEach(function (k) {
+    var o = el("option", k + " (" + kwCount[k] + ")");
+    o.value = k;
+    kwSelect.appendChild(o);
+  });
+  function filterKeyword(k) {
+    var arts = {}, shown = {}, count = 0;
+    Object.keys(data.articles).forEach(function (aid) {
+      if (!k || (data.articles[aid].keywords || []).indexOf(k) >= 0) arts[aid] = 1;
+    });
+    nodes.update(data.nodes.map(function (n) {
+      var on = !k || n.kg.articles.some(function (a) { return arts[a]; });
+      if (on) { shown[n.id] = 1; count++; }
+      return { id: n.id, hidden: !on };
+    }));
+    edges.update(data.edges.map(function (e) {
+      var on = !k || (shown[e.from] && shown[e.to] && e.kg.ev.some(function (v) { return arts[v[0]]; }));
+      return { id: e.id, hidden: !on };
+    }));
+    status.textContent = k ? "主题 topic " + k + ": " + count + " / " + data.nodes.length : "";
+    return count;
+  }
+  kwSelect.addEventListener("change", function () { filterKeyword(kwSelect.value); });
+
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) {
@@ -155,7 +192,7 @@
 
   var view = {
     network: network, nodes: nodes, edges: edges, meta: meta, data: data,
-    stable: false, stableAt: null, search: search, focusNode: focusNode
+    stable: false, stableAt: null, search: search, focusNode: focusNode, filterKeyword: filterKeyword
   };
   window.kgView = view;
 
