@@ -179,9 +179,12 @@ def query_times(store: Path, corpus: Path, timeout: float) -> dict[str, str]:
     first = json.loads(_lines(corpus)[0])
     person = max(re.findall(r"校长([\u4e00-\u9fff]{2,3}?)[，、主出]", first["text"]) or ["濮子衡"], key=len)
     org = (re.findall(r"([\u4e00-\u9fff]{2}工程职业学院)", first["text"]) or ["宁川工程职业学院"])[0]
-    params = {"person": person, "entity": org}
+    params = {"person": person, "entity": org, "org": org, "keyword": "产教融合", "topic": "产教融合"}
     out: dict[str, str] = {}
     for name, nq in load_named().items():
+        if any(p not in params for p in nq.params):
+            out[name] = f"not run (no typical value for {', '.join(p for p in nq.params if p not in params)})"
+            continue
         args = [f"{p}={params[p]}" for p in nq.params]
         try:
             p = subprocess.run([sys.executable, "-c", _QUERY, str(store), name, *args], capture_output=True,
