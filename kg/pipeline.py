@@ -35,6 +35,8 @@ class BuildSummary:
     skipped: list[str] = field(default_factory=list)  # entries of folders passed over (links, unreadable folders)
     disk_full: str | None = None  # the store's device filled up: why the build stopped early
     not_attempted: int = 0  # articles left unwritten because the build stopped
+    pruned: list[str] = field(default_factory=list)  # --prune: ids of the articles removed (not among the inputs)
+    prune_skipped: str | None = None  # --prune: why nothing was pruned
 
 
 ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seconds so far
@@ -43,7 +45,7 @@ ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seco
 def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAULT_MAX_BYTES,
                 progress: ProgressFn | None = None, on_error: Callable[[str], None] | None = None,
                 on_warning: Callable[[str], None] | None = None, reraise: bool = False,
-                on_skip: Callable[[str], None] | None = None) -> BuildSummary:
+                on_skip: Callable[[str], None] | None = None, prune: bool = False) -> BuildSummary:
     """Extract every article under ``paths``, link it and write it as its own named graph.
 
     Articles are read first (cheap) so that the graphs about to be replaced are
@@ -73,6 +75,8 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
         else:
             articles.append(item)
     rebuilt = {article_iris(article_key(a.id, a.url))[1].value for a in articles}
+    if prune:  # kg build --prune, before linking so that nothing links to what is about to go
+        _prune(store, rebuilt, summary)
     linker = Linker(link_index(store, exclude_graphs=rebuilt))
     total = len(articles)
     written: dict[str, str] = {}  # article key → source of the article written under it in this build
@@ -115,6 +119,16 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
     summary.triples = len(store)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _prune(store: GraphStore, inputs: set[str], summary: BuildSummary) -> None:
+    """Remove the stored articles that are not among the inputs (GraphStore.prune), unless an input could not be
+    read: its articles are unknown, and a file that failed to open would otherwise take its articles with it."""
+    if summary.failed:
+        summary.prune_skipped = (f"{summary.failed} input(s) could not be read, so which articles they hold is "
+                                 "unknown; nothing pruned")
+        return
+    summary.pruned = store.prune(inputs)
 
 
 __all__ = ["BuildSummary", "ProgressFn", "build_store"]

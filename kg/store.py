@@ -15,10 +15,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.ingest.urls import UrlError, iri_from_url
 from kg.io import write_atomic
-from kg.rdf import ArticleRdf, merge_update, unmerge_update
+from kg.rdf import AGENT, ArticleRdf, merge_update, unmerge_update
 from kg.sparql import bind_params, dataset_options, projected_variables
-from kg.vocab import PREFIXES
+from kg.vocab import KG, ORG, PREFIXES
+
+#: the graphs taken out of the store that an external store may still hold: one IRI a line, beside RocksDB's files
+#: (RocksDB leaves files it did not name alone), read and cleared by kg.push
+TOMBSTONES = "kg-removed-graphs.txt"
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
            "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -48,6 +53,7 @@ class GraphStore:
     def __init__(self, path: str | os.PathLike[str] | None, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
         self._merged: bool | None = None  # does the default graph hold the merged facts? (kg.rdf)
+        self._tombstones: list[str] = []  # an in-memory store's tombstones (on disk: TOMBSTONES)
         if self.path is None:
             self.store = ox.Store()
             return
@@ -91,6 +97,110 @@ class GraphStore:
             f"{merge_update(rdf.graph)}"
         )
         self.store.update(update)
+
+    def find_articles(self, refs: list[str]) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+        """Each of ``refs`` (an article id or URL, as given to `kg remove`) → the (article IRI, graph IRI) pairs
+        it names, and the refs that name none. An id several articles share (ids are file stems, a URL is not)
+        names them all: the caller decides whether that is what the user meant."""
+        rows = self.query_dataset("SELECT ?a ?g ?id ?u WHERE { ?a kg:namedGraph ?g ; dcterms:identifier ?id . "
+                                  "OPTIONAL { ?a schema:url ?u } }")
+        by_id: dict[str, list[tuple[str, str]]] = {}
+        by_url: dict[str, list[tuple[str, str]]] = {}
+        for r in rows:
+            pair = (r["a"].value, r["g"].value)
+            by_id.setdefault(r["id"].value, []).append(pair)
+            if r["u"] is not None:
+                by_url.setdefault(r["u"].value, []).append(pair)
+        found: dict[str, list[tuple[str, str]]] = {}
+        missing: list[str] = []
+        for ref in refs:
+            try:
+                url = iri_from_url(ref)
+            except UrlError:  # not a URL at all: an id only
+                url = None
+            hits = by_url.get(url, []) if url else []
+            hits = hits or by_id.get(ref, [])
+            if hits:
+                found[ref] = sorted(set(hits))
+            else:
+                missing.append(ref)
+        return found, missing
+
+    def remove_graphs(self, graphs: list[str]) -> int:
+        """Take articles out by their graph IRIs, each in one transaction; how many were there.
+
+        What goes with an article: its graph, its metadata (article, graph and
+        extraction descriptions), every triple of the merged default graph that
+        no other article graph states (``unmerge_update``, as a rebuild does),
+        and the shared role nodes no remaining post uses; the software agent
+        goes with the last article. Entities live only in article graphs, so an
+        entity no other article names disappears with its last graph, and
+        linking memory (kg.linkstore, read from the graphs) forgets it too.
+
+        The graph IRIs are recorded as tombstones *before* the store changes:
+        a crash in between leaves a tombstone for a graph still present, which
+        `kg push` handles (it deletes before it writes), whereas the other order
+        could lose a deletion the external store never hears of.
+        """
+        present = set(self.article_graphs())
+        todo = [g for g in dict.fromkeys(graphs) if g in present]
+        if not todo:
+            return 0
+        self.add_tombstones(todo)
+        self._ensure_merged()
+        meta = {r["g"].value: (r["a"].value, r["x"].value) for r in self.query_dataset(
+            "SELECT ?g ?a ?x WHERE { ?a kg:namedGraph ?g . OPTIONAL { ?g prov:wasGeneratedBy ?x } }")}
+        for g in todo:
+            a, act = meta[g]
+            ga, aa, xa = (str(ox.NamedNode(i)) for i in (g, a, act))
+            self.store.update(
+                f"{unmerge_update(ox.NamedNode(g))} ;\n"
+                f"DROP SILENT GRAPH {ga} ;\n"
+                f"DELETE WHERE {{ {aa} ?p ?o }} ;\nDELETE WHERE {{ {ga} ?p ?o }} ;\nDELETE WHERE {{ {xa} ?p ?o }} ;\n"
+                f"DELETE {{ ?r ?p ?o }} WHERE {{ ?r a <{ORG.Role}> ; ?p ?o "
+                f"FILTER NOT EXISTS {{ GRAPH ?any {{ ?m <{ORG.role}> ?r }} }} }} ;\n"
+                f"DELETE {{ <{AGENT}> ?p ?o }} WHERE {{ <{AGENT}> ?p ?o "
+                f"FILTER NOT EXISTS {{ ?x a <{KG.Extraction}> }} }}")
+        return len(todo)
+
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove every article whose graph IRI is not in ``keep`` (what `kg build --prune` does with the graphs of
+        its inputs); the article ids removed."""
+        ids = self.article_graphs()
+        gone = sorted(g for g in ids if g not in keep)
+        self.remove_graphs(gone)
+        return sorted(ids[g] for g in gone)
+
+    # ---------------------------------------------------------------- tombstones (kg.push)
+
+    def tombstones(self) -> list[str]:
+        """Graph IRIs removed from this store that `kg push` has not yet deleted from an external store."""
+        if self.path is None:
+            return list(self._tombstones)
+        f = self.path / TOMBSTONES
+        try:
+            return [ln for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except FileNotFoundError:
+            return []
+
+    def add_tombstones(self, graphs: list[str]) -> None:
+        self._write_tombstones(list(dict.fromkeys([*self.tombstones(), *graphs])))
+
+    def clear_tombstones(self, graphs: list[str]) -> None:
+        """Forget the tombstones of ``graphs`` (their remote delete succeeded), keeping any added meanwhile."""
+        done = set(graphs)
+        self._write_tombstones([g for g in self.tombstones() if g not in done])
+
+    def _write_tombstones(self, graphs: list[str]) -> None:
+        if self.path is None:
+            self._tombstones = graphs
+            return
+        f = self.path / TOMBSTONES
+        if not graphs:
+            f.unlink(missing_ok=True)
+            return
+        data = "".join(g + "\n" for g in graphs).encode("utf-8")
+        write_atomic(f, lambda fh: fh.write(data))
 
     def merged(self) -> bool:
         """Whether the default graph holds the merged facts (every store built since the merged graph was
@@ -186,4 +296,4 @@ class GraphStore:
         return None
 
 
-__all__ = ["FORMATS", "GraphStore", "StoreError", "is_merged"]
+__all__ = ["FORMATS", "TOMBSTONES", "GraphStore", "StoreError", "is_merged"]
