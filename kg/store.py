@@ -10,8 +10,16 @@ every article graph either whole or absent, never half-written.
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: RocksDB's own lock still refuses a second writer, with a vaguer message
+    fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
@@ -24,6 +32,33 @@ from kg.vocab import KG, ORG, PREFIXES
 #: the graphs taken out of the store that an external store may still hold: one IRI a line, beside RocksDB's files
 #: (RocksDB leaves files it did not name alone), read and cleared by kg.push
 TOMBSTONES = "kg-removed-graphs.txt"
+#: held (flock) by the one process writing the store, naming it for whoever is refused; the kernel releases it when
+#: that process ends, however it ends, so a lock left by a killed build is never in the way
+LOCK = "kg.lock"
+_OURS = {TOMBSTONES, LOCK}
+
+
+def _lock(path: Path) -> IO[str] | None:
+    """Take the store's writer lock, or say who holds it. A file of ours rather than RocksDB's LOCK alone, so the
+    message can name the process (pid and command line) that a user would otherwise have to hunt for."""
+    if fcntl is None:
+        return None
+    path.mkdir(parents=True, exist_ok=True)
+    fh = open(path / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 (held for the store's lifetime)
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = " ".join(fh.read().split()) or "a process that has not yet said which"
+        fh.close()
+        raise StoreError(f"cannot open graph store {path}: another kg process is writing it ({holder}); wait for "
+                         "it to finish (a second build or remove on the same store is refused)") from None
+    fh.seek(0)
+    fh.truncate()
+    cmd = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+    fh.write(f"pid {os.getpid()}, `{cmd}`, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    fh.flush()
+    return fh
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
            "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -42,6 +77,27 @@ def is_merged(store: ox.Store) -> bool:
         "ASK { ?s ?p ?o }", substitutions={ox.Variable(k): one[k] for k in ("s", "p", "o")}))
 
 
+def _open_read_only(path: Path, attempts: int = 20) -> ox.Store:
+    """A read-only view of a store, which a build may be writing at that very moment.
+
+    RocksDB opens read-only by reading the MANIFEST and then the files it lists;
+    a writer's compaction can delete one of those in between, and the open
+    fails as "Corruption: ... No such file or directory" though nothing is
+    corrupt (seen polling a store under `kg build`, tests/test_store_lock.py).
+    Opening again reads the new MANIFEST, so a few quick retries make it go
+    away; a store that fails every time is reported as what it then is.
+    """
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except RuntimeError as exc:
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise StoreError(f"cannot open graph store {path}: {reason}") from exc
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class GraphStore:
     """One store directory. Open for writing with ``GraphStore(path)``, for reading with ``open_existing``.
 
@@ -54,13 +110,15 @@ class GraphStore:
         self.path = None if path is None else Path(path)
         self._merged: bool | None = None  # does the default graph hold the merged facts? (kg.rdf)
         self._tombstones: list[str] = []  # an in-memory store's tombstones (on disk: TOMBSTONES)
+        self._lock: IO[str] | None = None
         if self.path is None:
             self.store = ox.Store()
             return
         try:
             if not read_only:  # a fresh clone has no outputs/: a store's folder is made, parents and all
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+                self._lock = _lock(self.path)
+            self.store = _open_read_only(self.path) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "lock" in reason.lower():
@@ -76,7 +134,7 @@ class GraphStore:
     def open_existing(cls, path: str | os.PathLike[str], read_only: bool = True) -> GraphStore:
         """Open a store that must already exist, so a typo in --store is an error, not an empty answer."""
         p = Path(path)
-        if not p.is_dir() or not any(p.iterdir()):
+        if not p.is_dir() or not any(f.name not in _OURS for f in p.iterdir()):
             raise StoreError(f"no graph store at {p} (create one with: kg build PATH... --store {p})")
         return cls(p, read_only=read_only)
 
@@ -296,4 +354,4 @@ class GraphStore:
         return None
 
 
-__all__ = ["FORMATS", "TOMBSTONES", "GraphStore", "StoreError", "is_merged"]
+__all__ = ["FORMATS", "LOCK", "TOMBSTONES", "GraphStore", "StoreError", "is_merged"]
