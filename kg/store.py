@@ -9,6 +9,7 @@ every article graph either whole or absent, never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -35,7 +36,8 @@ TOMBSTONES = "kg-removed-graphs.txt"
 #: held (flock) by the one process writing the store, naming it for whoever is refused; the kernel releases it when
 #: that process ends, however it ends, so a lock left by a killed build is never in the way
 LOCK = "kg.lock"
-_OURS = {TOMBSTONES, LOCK}
+TOMBSTONE_LOCK = TOMBSTONES + ".lock"
+_OURS = {TOMBSTONES, LOCK, TOMBSTONE_LOCK}
 
 
 def _lock(path: Path) -> IO[str] | None:
@@ -242,12 +244,25 @@ class GraphStore:
             return []
 
     def add_tombstones(self, graphs: list[str]) -> None:
-        self._write_tombstones(list(dict.fromkeys([*self.tombstones(), *graphs])))
+        with self._tombstone_lock():
+            self._write_tombstones(list(dict.fromkeys([*self.tombstones(), *graphs])))
 
     def clear_tombstones(self, graphs: list[str]) -> None:
         """Forget the tombstones of ``graphs`` (their remote delete succeeded), keeping any added meanwhile."""
         done = set(graphs)
-        self._write_tombstones([g for g in self.tombstones() if g not in done])
+        with self._tombstone_lock():
+            self._write_tombstones([g for g in self.tombstones() if g not in done])
+
+    @contextlib.contextmanager
+    def _tombstone_lock(self) -> Iterator[None]:
+        """The list's read-modify-write under a lock of its own: `kg push` only reads the store (no writer lock),
+        yet clears tombstones while a `kg remove` may be adding some."""
+        if self.path is None or fcntl is None:
+            yield
+            return
+        with open(self.path / TOMBSTONE_LOCK, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            yield
 
     def _write_tombstones(self, graphs: list[str]) -> None:
         if self.path is None:

@@ -137,6 +137,7 @@ def test_build_prune_mirrors_the_inputs(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["build", str(ab), "--store", s, "--html", "", "--prune"]) == 0
     assert "pruned 1 articles no longer among the inputs: qc" in capsys.readouterr().err
     assert quads(GraphStore.open_existing(s)) == quads(_build(tmp_path, "ab", A, B))
+    assert main(["validate", "--store", s]) == 0
     assert (tmp_path / "s" / TOMBSTONES).read_text(encoding="utf-8").count("\n") == 1
 
 
