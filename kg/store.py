@@ -202,17 +202,22 @@ class GraphStore:
         `kg push` handles (it deletes before it writes), whereas the other order
         could lose a deletion the external store never hears of.
         """
-        present = set(self.article_graphs())
-        todo = [g for g in dict.fromkeys(graphs) if g in present]
+        wanted = list(dict.fromkeys(graphs))
+        if not wanted:
+            return 0
+        # only the graphs asked for: reading every article's metadata cost a removal twice its own work
+        values = " ".join(str(ox.NamedNode(g)) for g in wanted)
+        meta = {r["g"].value: (r["a"].value, r["x"].value if r["x"] else None) for r in self.query_dataset(
+            f"SELECT ?g ?a ?x WHERE {{ VALUES ?g {{ {values} }} ?a kg:namedGraph ?g . "
+            "OPTIONAL { ?g prov:wasGeneratedBy ?x } }")}
+        todo = [g for g in wanted if g in meta]
         if not todo:
             return 0
         self.add_tombstones(todo)
         self._ensure_merged()
-        meta = {r["g"].value: (r["a"].value, r["x"].value) for r in self.query_dataset(
-            "SELECT ?g ?a ?x WHERE { ?a kg:namedGraph ?g . OPTIONAL { ?g prov:wasGeneratedBy ?x } }")}
         for g in todo:
             a, act = meta[g]
-            ga, aa, xa = (str(ox.NamedNode(i)) for i in (g, a, act))
+            ga, aa, xa = (str(ox.NamedNode(i)) for i in (g, a, act or a))
             self.store.update(
                 f"{unmerge_update(ox.NamedNode(g))} ;\n"
                 f"DROP SILENT GRAPH {ga} ;\n"
