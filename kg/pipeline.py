@@ -87,6 +87,8 @@ class BuildSummary:
     skipped: list[str] = field(default_factory=list)  # entries of folders passed over (links, unreadable folders)
     disk_full: str | None = None  # the store's device filled up: why the build stopped early
     not_attempted: int = 0  # articles left unwritten because the build stopped
+    pruned: list[str] = field(default_factory=list)  # --prune: ids of the articles removed (not among the inputs)
+    prune_skipped: str | None = None  # --prune: why nothing was pruned
 
 
 ProgressFn = Callable[[int, int, int, float], None]  # done, total, failed, seconds so far
@@ -315,7 +317,8 @@ def _provenance(rdf: ArticleRdf, chash: str) -> ArticleRdf:
 def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAULT_MAX_BYTES,
                 progress: ProgressFn | None = None, on_error: Callable[[str], None] | None = None,
                 on_warning: Callable[[str], None] | None = None, reraise: bool = False, jobs: int = 1,
-                batch: int = BATCH, on_skip: Callable[[str], None] | None = None) -> BuildSummary:
+                batch: int = BATCH, on_skip: Callable[[str], None] | None = None,
+                prune: bool = False) -> BuildSummary:
     """Extract every article under ``paths`` that changed, link them all and write what changed.
 
     Each article is its own named graph. A batch of articles is written in one
@@ -336,7 +339,8 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
 
     bcache = BuildCache.for_store(store)
     try:
-        _build(paths, store, bcache, summary, fail, max_bytes, progress, on_warning, on_skip, reraise, batch, t0)
+        _build(paths, store, bcache, summary, fail, max_bytes, progress, on_warning, on_skip, reraise, batch, t0,
+               prune)
     finally:
         bcache.close()
     try:
@@ -353,7 +357,7 @@ def build_store(paths: Sequence[str], store: GraphStore, max_bytes: int = DEFAUL
 def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary: BuildSummary,
            fail: Callable[[str], None], max_bytes: int, progress: ProgressFn | None,
            on_warning: Callable[[str], None] | None, on_skip: Callable[[str], None] | None, reraise: bool,
-           batch: int, t0: float) -> None:
+           batch: int, t0: float, prune: bool = False) -> None:
     # what the store holds, and which of it the cache can link again
     in_store = stored_hashes(store)
     all_graphs = set(store.article_graphs())
@@ -398,6 +402,14 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
         if row is None:
             new_keys.append(key)
             frozen.discard(_graph_iri(key))  # an old version not in the cache is replaced, not linked against
+    if prune:  # kg build --prune: what the inputs no longer hold goes now, before linking, so nothing links to it
+        inputs = {_graph_iri(k) for k in hashes}
+        _prune(store, inputs, summary)
+        gone = [k for k in known if _graph_iri(k) not in inputs]
+        bcache.drop_articles(gone)
+        for k in gone:
+            del known[k]
+        frozen &= set(store.article_graphs())
     summary.unchanged = len(hashes) - len(changed)
     summary.reused = len(changed) - len(todo)
     total = len(hashes)
@@ -491,6 +503,16 @@ def _build(paths: Sequence[str], store: GraphStore, bcache: BuildCache, summary:
         store.drop_unused_roles()
     bcache.set_meta(output_digest())
     bcache.commit()
+
+
+def _prune(store: GraphStore, inputs: set[str], summary: BuildSummary) -> None:
+    """Remove the stored articles that are not among the inputs (GraphStore.prune), unless an input could not be
+    read: its articles are unknown, and a file that failed to open would otherwise take its articles with it."""
+    if summary.failed:
+        summary.prune_skipped = (f"{summary.failed} input(s) could not be read, so which articles they hold is "
+                                 "unknown; nothing pruned")
+        return
+    summary.pruned = store.prune(inputs)
 
 
 __all__ = ["BuildCache", "BuildSummary", "ProgressFn", "build_store", "content_hash", "default_jobs",

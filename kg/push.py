@@ -16,6 +16,15 @@ otherwise: an external store's default graph is often the union of all graphs
 (Virtuoso, GraphDB) or shared with other data, and replacing it could wipe
 what is not ours.
 
+Removed articles (`kg remove`, `kg build --prune`) are deleted from the
+external store by the next push: the store keeps their graph IRIs as
+tombstones (kg.store.TOMBSTONES), push deletes those graphs first (``DELETE
+?graph=`` or ``DROP SILENT GRAPH``, a 404 counting as deleted) and clears each
+tombstone once its delete succeeded, so a failed delete is retried next time.
+The tombstones are cleared by the first push that deletes them: a second
+external store pushed to later never hears of the removal (drop its graphs, or
+push to it before the next removal).
+
 What a failing store cannot do: hold a push forever, or take it elsewhere.
 Every request has a total deadline (``deadline``), however slowly the store
 trickles its answer; retries share one budget of seconds per push
@@ -86,6 +95,7 @@ class PushReport:
     target: str
     graphs: int = 0
     pushed: int = 0
+    deleted: int = 0  # graphs of removed articles deleted from the external store (tombstones cleared)
     triples: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -414,6 +424,12 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
             progress(done, len(names), len(report.failures))
 
     unreachable: _HttpFailure | None = None  # or otherwise stopped: the graphs after it are not attempted
+    gone = _removed_graphs(gs, names, metadata_graph)
+    if gone:
+        deleted, unreachable = _delete(client, endpoint, graph_store, gone, report)
+        report.deleted = len([g for g in deleted if g != metadata_graph])
+        with contextlib.suppress(OSError):  # a store on a read-only disk: the deletes are repeated next time
+            gs.clear_tombstones(deleted)
     if graph_store:
         for g in graphs:
             if unreachable:
@@ -471,6 +487,53 @@ def push_store(store: GraphStore | str | os.PathLike[str], endpoint: str | None 
     report.requests = client.requests
     report.seconds = time.monotonic() - t0
     return report
+
+
+def _removed_graphs(store: GraphStore, names: list[tuple[str, str | None, Any]], metadata_graph: str | None,
+                    ) -> list[str]:
+    """The tombstoned graphs to delete remotely: those not in the store again (a rebuilt article is replaced
+    anyway), and the metadata graph when the last article went with them."""
+    present = {iri for iri, _, _ in names}
+    gone = [g for g in store.tombstones() if g not in present]
+    if store.tombstones() and metadata_graph and metadata_graph not in present:
+        gone.append(metadata_graph)
+    return gone
+
+
+def _delete(client: _Client, endpoint: str | None, graph_store: str | None, graphs: list[str],
+            report: PushReport) -> tuple[list[str], _HttpFailure | None]:
+    """Delete ``graphs`` from the external store: the ones deleted (their tombstones to clear), and the failure
+    that stopped the push, if one did; failures go into ``report``."""
+    def failed(g: str, exc: _HttpFailure) -> None:
+        report.failures.append(PushFailure(g, None, exc.status, f"removed article's graph not deleted: {exc}"))
+
+    done: list[str] = []
+    if graph_store:
+        for g in graphs:
+            url = graph_store + ("&" if "?" in graph_store else "?") + urllib.parse.urlencode({"graph": g})
+            try:
+                client.send("DELETE", url, b"", "application/n-triples")
+            except _HttpFailure as exc:
+                if exc.status != 404:  # 404: the store has no such graph, which is what a delete wants
+                    failed(g, exc)
+                    if exc.stop:
+                        return done, exc
+                    continue
+            done.append(g)
+        return done, None
+    assert endpoint is not None
+    for i in range(0, len(graphs), 200):
+        group = graphs[i:i + 200]
+        try:
+            client.send("POST", endpoint, b" ;\n".join(b"DROP SILENT GRAPH " + str(ox.NamedNode(g)).encode()
+                                                      for g in group), "application/sparql-update")
+            done += group
+        except _HttpFailure as exc:
+            for g in group:
+                failed(g, exc)
+            if exc.stop:
+                return done, exc
+    return done, None
 
 
 def _batches(graphs: Iterable[_Graph], batch: int) -> Iterator[list[_Graph]]:

@@ -11,16 +11,58 @@ absent as far as ``article_graphs`` can tell, never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: RocksDB's own lock still refuses a second writer, with a vaguer message
+    fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
+from kg.ingest.urls import UrlError, iri_from_url
 from kg.io import write_atomic
-from kg.rdf import ArticleRdf, merge_update, unmerge_update
+from kg.rdf import AGENT, ArticleRdf, merge_update, unmerge_update
 from kg.sparql import bind_params, dataset_options, projected_variables
-from kg.vocab import PREFIXES
+from kg.vocab import KG, ORG, PREFIXES
+
+#: the graphs taken out of the store that an external store may still hold: one IRI a line, beside RocksDB's files
+#: (RocksDB leaves files it did not name alone), read and cleared by kg.push
+TOMBSTONES = "kg-removed-graphs.txt"
+#: held (flock) by the one process writing the store, naming it for whoever is refused; the kernel releases it when
+#: that process ends, however it ends, so a lock left by a killed build is never in the way
+LOCK = "kg.lock"
+TOMBSTONE_LOCK = TOMBSTONES + ".lock"
+_OURS = {TOMBSTONES, LOCK, TOMBSTONE_LOCK}
+
+
+def _lock(path: Path) -> IO[str] | None:
+    """Take the store's writer lock, or say who holds it. A file of ours rather than RocksDB's LOCK alone, so the
+    message can name the process (pid and command line) that a user would otherwise have to hunt for."""
+    if fcntl is None:
+        return None
+    path.mkdir(parents=True, exist_ok=True)
+    fh = open(path / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 (held for the store's lifetime)
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = " ".join(fh.read().split()) or "a process that has not yet said which"
+        fh.close()
+        raise StoreError(f"cannot open graph store {path}: another kg process is writing it ({holder}); wait for "
+                         "it to finish (a second build or remove on the same store is refused)") from None
+    fh.seek(0)
+    fh.truncate()
+    cmd = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+    fh.write(f"pid {os.getpid()}, `{cmd}`, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    fh.flush()
+    return fh
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
            "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -39,6 +81,27 @@ def is_merged(store: ox.Store) -> bool:
         "ASK { ?s ?p ?o }", substitutions={ox.Variable(k): one[k] for k in ("s", "p", "o")}))
 
 
+def _open_read_only(path: Path, attempts: int = 20) -> ox.Store:
+    """A read-only view of a store, which a build may be writing at that very moment.
+
+    RocksDB opens read-only by reading the MANIFEST and then the files it lists;
+    a writer's compaction can delete one of those in between, and the open
+    fails as "Corruption: ... No such file or directory" though nothing is
+    corrupt (seen polling a store under `kg build`, tests/test_store_lock.py).
+    Opening again reads the new MANIFEST, so a few quick retries make it go
+    away; a store that fails every time is reported as what it then is.
+    """
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (RuntimeError, OSError) as exc:  # "Corruption: … No such file", or the same as an IO error
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise StoreError(f"cannot open graph store {path}: {reason}") from exc
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class GraphStore:
     """One store directory. Open for writing with ``GraphStore(path)``, for reading with ``open_existing``.
 
@@ -50,13 +113,16 @@ class GraphStore:
     def __init__(self, path: str | os.PathLike[str] | None, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
         self._merged: bool | None = None  # does the default graph hold the merged facts? (kg.rdf)
+        self._tombstones: list[str] = []  # an in-memory store's tombstones (on disk: TOMBSTONES)
+        self._lock: IO[str] | None = None
         if self.path is None:
             self.store = ox.Store()
             return
         try:
             if not read_only:  # a fresh clone has no outputs/: a store's folder is made, parents and all
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+                self._lock = _lock(self.path)
+            self.store = _open_read_only(self.path) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "lock" in reason.lower():
@@ -72,7 +138,7 @@ class GraphStore:
     def open_existing(cls, path: str | os.PathLike[str], read_only: bool = True) -> GraphStore:
         """Open a store that must already exist, so a typo in --store is an error, not an empty answer."""
         p = Path(path)
-        if not p.is_dir() or not any(p.iterdir()):
+        if not p.is_dir() or not any(f.name not in _OURS for f in p.iterdir()):
             raise StoreError(f"no graph store at {p} (create one with: kg build PATH... --store {p})")
         return cls(p, read_only=read_only)
 
@@ -137,6 +203,128 @@ class GraphStore:
             for q in list(self.store.quads_for_pattern(r, None, None, dg)):
                 self.store.remove(q)
         return len(unused)
+
+    def find_articles(self, refs: list[str]) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+        """Each of ``refs`` (an article id or URL, as given to `kg remove`) → the (article IRI, graph IRI) pairs
+        it names, and the refs that name none. An id several articles share (ids are file stems, a URL is not)
+        names them all: the caller decides whether that is what the user meant."""
+        rows = self.query_dataset("SELECT ?a ?g ?id ?u WHERE { ?a kg:namedGraph ?g ; dcterms:identifier ?id . "
+                                  "OPTIONAL { ?a schema:url ?u } }")
+        by_id: dict[str, list[tuple[str, str]]] = {}
+        by_url: dict[str, list[tuple[str, str]]] = {}
+        for r in rows:
+            pair = (r["a"].value, r["g"].value)
+            by_id.setdefault(r["id"].value, []).append(pair)
+            if r["u"] is not None:
+                by_url.setdefault(r["u"].value, []).append(pair)
+        found: dict[str, list[tuple[str, str]]] = {}
+        missing: list[str] = []
+        for ref in refs:
+            try:
+                url = iri_from_url(ref)
+            except UrlError:  # not a URL at all: an id only
+                url = None
+            hits = by_url.get(url, []) if url else []
+            hits = hits or by_id.get(ref, [])
+            if hits:
+                found[ref] = sorted(set(hits))
+            else:
+                missing.append(ref)
+        return found, missing
+
+    def remove_graphs(self, graphs: list[str]) -> int:
+        """Take articles out by their graph IRIs, each in one transaction; how many were there.
+
+        What goes with an article: its graph, its metadata (article, graph and
+        extraction descriptions), every triple of the merged default graph that
+        no other article graph states (``unmerge_update``, as a rebuild does),
+        and the shared role nodes no remaining post uses; the software agent
+        goes with the last article. Entities live only in article graphs, so an
+        entity no other article names disappears with its last graph, and
+        linking memory (kg.linkstore, read from the graphs) forgets it too.
+
+        The graph IRIs are recorded as tombstones *before* the store changes:
+        a crash in between leaves a tombstone for a graph still present, which
+        `kg push` handles (it deletes before it writes), whereas the other order
+        could lose a deletion the external store never hears of.
+        """
+        wanted = list(dict.fromkeys(graphs))
+        if not wanted:
+            return 0
+        # only the graphs asked for: reading every article's metadata cost a removal twice its own work
+        values = " ".join(str(ox.NamedNode(g)) for g in wanted)
+        meta = {r["g"].value: (r["a"].value, r["x"].value if r["x"] else None) for r in self.query_dataset(
+            f"SELECT ?g ?a ?x WHERE {{ VALUES ?g {{ {values} }} ?a kg:namedGraph ?g . "
+            "OPTIONAL { ?g prov:wasGeneratedBy ?x } }")}
+        todo = [g for g in wanted if g in meta]
+        if not todo:
+            return 0
+        self.add_tombstones(todo)
+        self._ensure_merged()
+        for g in todo:
+            a, act = meta[g]
+            ga, aa, xa = (str(ox.NamedNode(i)) for i in (g, a, act or a))
+            self.store.update(
+                f"{unmerge_update(ox.NamedNode(g))} ;\n"
+                f"DROP SILENT GRAPH {ga} ;\n"
+                f"DELETE WHERE {{ {aa} ?p ?o }} ;\nDELETE WHERE {{ {ga} ?p ?o }} ;\nDELETE WHERE {{ {xa} ?p ?o }} ;\n"
+                f"DELETE {{ ?r ?p ?o }} WHERE {{ ?r a <{ORG.Role}> ; ?p ?o "
+                f"FILTER NOT EXISTS {{ GRAPH ?any {{ ?m <{ORG.role}> ?r }} }} }} ;\n"
+                f"DELETE {{ <{AGENT}> ?p ?o }} WHERE {{ <{AGENT}> ?p ?o "
+                f"FILTER NOT EXISTS {{ ?x a <{KG.Extraction}> }} }}")
+        return len(todo)
+
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove every article whose graph IRI is not in ``keep`` (what `kg build --prune` does with the graphs of
+        its inputs); the article ids removed."""
+        ids = self.article_graphs()
+        gone = sorted(g for g in ids if g not in keep)
+        self.remove_graphs(gone)
+        return sorted(ids[g] for g in gone)
+
+    # ---------------------------------------------------------------- tombstones (kg.push)
+
+    def tombstones(self) -> list[str]:
+        """Graph IRIs removed from this store that `kg push` has not yet deleted from an external store."""
+        if self.path is None:
+            return list(self._tombstones)
+        f = self.path / TOMBSTONES
+        try:
+            return [ln for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except FileNotFoundError:
+            return []
+
+    def add_tombstones(self, graphs: list[str]) -> None:
+        with self._tombstone_lock():
+            self._write_tombstones(list(dict.fromkeys([*self.tombstones(), *graphs])))
+
+    def clear_tombstones(self, graphs: list[str]) -> None:
+        """Forget the tombstones of ``graphs`` (their remote delete succeeded), keeping any added meanwhile."""
+        done = set(graphs)
+        with self._tombstone_lock():
+            self._write_tombstones([g for g in self.tombstones() if g not in done])
+
+    @contextlib.contextmanager
+    def _tombstone_lock(self) -> Iterator[None]:
+        """The list's read-modify-write under a lock of its own: `kg push` only reads the store (no writer lock),
+        yet clears tombstones while a `kg remove` may be adding some."""
+        if self.path is None or fcntl is None:
+            yield
+            return
+        with open(self.path / TOMBSTONE_LOCK, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            yield
+
+    def _write_tombstones(self, graphs: list[str]) -> None:
+        if self.path is None:
+            self._tombstones = graphs
+            return
+        f = self.path / TOMBSTONES
+        if not graphs:
+            f.unlink(missing_ok=True)
+            return
+        data = "".join(g + "\n" for g in graphs).encode("utf-8")
+        write_atomic(f, lambda fh: fh.write(data))
 
     def merged(self) -> bool:
         """Whether the default graph holds the merged facts (every store built since the merged graph was
@@ -232,4 +420,4 @@ class GraphStore:
         return None
 
 
-__all__ = ["FORMATS", "GraphStore", "StoreError", "is_merged"]
+__all__ = ["FORMATS", "LOCK", "TOMBSTONES", "GraphStore", "StoreError", "is_merged"]

@@ -113,6 +113,7 @@ def push_and_report(store: Any, endpoint: str, graph_store: str | None, **option
         left = len(report.failures) - len(tried)
         print(f"kg: error: push stopped early, {left} graphs not attempted: {terminal_text(report.stopped)}",
               file=sys.stderr)
-    print(f"kg: pushed {report.pushed}/{report.graphs} graphs ({report.triples} triples) to {report.target} "
+    deleted = f", deleted {report.deleted} graphs of removed articles" if report.deleted else ""
+    print(f"kg: pushed {report.pushed}/{report.graphs} graphs ({report.triples} triples) to {report.target}{deleted} "
           f"in {report.seconds:.1f} s, {len(report.failures)} failed", file=sys.stderr)
     return 0 if report.ok else 1

@@ -81,10 +81,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     try:
         s = build_store(args.paths, store, max_bytes=args.max_bytes, progress=shown, on_error=on_error,
-                        on_warning=on_warning, reraise=args.traceback, jobs=jobs, on_skip=on_skip)
+                        on_warning=on_warning, reraise=args.traceback, jobs=jobs, on_skip=on_skip,
+                        prune=args.prune)
     finally:
         shown.close()
     report_skipped(len(s.skipped), args.verbose)
+    if s.prune_skipped:
+        print(f"kg: warning: --prune: {s.prune_skipped}", file=sys.stderr)
+    elif args.prune:
+        ids = ", ".join(terminal_text(i) for i in s.pruned[:10]) + (" ..." if len(s.pruned) > 10 else "")
+        print(f"kg: pruned {len(s.pruned)} articles no longer among the inputs" + (f": {ids}" if ids else ""),
+              file=sys.stderr)
     if s.disk_full:
         print(f"kg: error: build stopped, the disk is full: {s.articles} articles written, "
               f"{s.not_attempted} not attempted (free some space and run the same build again: it replaces what "
@@ -105,6 +112,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         password = os.environ.get("KG_PUSH_PASSWORD")
         pushed = push_and_report(store, args.endpoint, args.graph_store, user=args.user, password=password)
     return 1 if s.failed or pushed else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Nothing is removed unless every reference names exactly the articles meant: a typo or an id several
+    articles share stops the command before the store changes."""
+    store = GraphStore.open_existing(args.store, read_only=False)
+    found, missing = store.find_articles(args.articles)
+    bad = [f"kg: error: {terminal_text(r)}: no article with this id or URL in {args.store}" for r in missing]
+    for ref, hits in found.items():
+        if len(hits) > 1 and not args.all:
+            bad.append(f"kg: error: {terminal_text(ref)}: {len(hits)} articles have this id (give their URLs, or "
+                       "--all to remove them all)")
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
+        print("kg: nothing removed", file=sys.stderr)
+        return 1
+    n = store.remove_graphs([g for hits in found.values() for _, g in hits])
+    store.flush()
+    print(f"kg: removed {n} articles from {args.store} ({len(store)} quads left); `kg push` deletes their graphs "
+          "from the external store", file=sys.stderr)
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -189,7 +217,16 @@ def register(sub: Any) -> None:
     b.add_argument("-v", "--verbose", action="store_true",
                    help="name each entry skipped inside a directory (links to folders, dangling links, loops, "
                         "unreadable folders); without it they are counted")
+    b.add_argument("--prune", action="store_true",
+                   help="mirror the inputs: remove the stored articles that are not among them (as kg remove)")
     b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("remove", help="take articles out of the store by id or URL (kg push then deletes them "
+                                      "remotely)")
+    r.add_argument("articles", nargs="+", metavar="ID_OR_URL", help="an article's URL, or its id")
+    r.add_argument("--all", action="store_true", help="an id several articles share removes them all")
+    store_arg(r)
+    r.set_defaults(func=cmd_remove)
 
     v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl (SHACL)")
     store_arg(v)
