@@ -115,11 +115,41 @@ def test_signing_parties_attend_the_signing() -> None:
     assert ("青岚职业学院", "attended", "战略合作签约仪式") in found
 
 
+def test_the_two_that_hold_a_signing_sign() -> None:
+    ctx = _ctx("9月3日下午，青岚职业学院与海川集团举行校企合作签约仪式。")
+    found = _triples(attended(ctx))
+    assert {("青岚职业学院", "attended", "校企合作签约仪式"), ("海川集团", "attended", "校企合作签约仪式")} <= found
+    # one organisation holding a signing is its host, not the two parties that sign
+    ctx = _ctx("9月3日下午，青岚职业学院举行校企合作签约仪式。")
+    assert not _triples(attended(ctx))
+
+
 def test_attendees_are_not_those_named_with_another_role() -> None:
     ctx = _ctx("副市长柏晓川主持会议，青岚市教育局局长冉启明参加。", main="青岚职业教育推进会")
     found = _triples(attended(ctx))
     assert ("冉启明", "attended", "青岚职业教育推进会") in found
     assert not any(s == "柏晓川" for s, _, _ in found)
+
+
+def test_the_people_named_before_a_visit_verb_make_the_visit() -> None:
+    ctx = _ctx("5月8日上午，青岚学院院长冉启明、副院长柏晓川带领相关部门负责人赴云溪科技园"
+               "开展校企合作和人才培养专题调研。")
+    visit = "校企合作和人才培养专题调研"
+    assert {("冉启明", "attended", visit), ("柏晓川", "attended", visit)} <= _triples(attended(ctx))
+
+
+def test_what_is_said_after_a_courtesy_call_is_said_at_it() -> None:
+    g = extract("青岚市举办第三届星河文化周活动。4月1日晚，青岚市市长柏晓川会见了云溪商会代表团一行。"
+                "柏晓川对冉启明一行的来访表示欢迎。冉启明表示，愿与青岚市进一步深化合作。", id="t",
+                title="第三届星河文化周活动在青岚市开幕")
+    rels = _rels(g)
+    assert {("柏晓川", "spokeAt", "会见"), ("冉启明", "spokeAt", "会见")} <= rels
+    assert not any(p == "spokeAt" and o == "第三届星河文化周活动" for _, p, o in rels)
+
+
+def test_coming_to_witness_is_no_meeting() -> None:
+    assert _events("来自各地的300余位代表到会见证签约。") == []
+    assert _events("青岚市市长柏晓川会见了冉启明一行。") == ["会见"]
 
 
 def test_represents_distributes_over_fenbie() -> None:

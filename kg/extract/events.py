@@ -78,7 +78,8 @@ JOINERS = "暨及和与"
 # 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
 QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
 # 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
-MEETING_VERB = re.compile(r"(会见|会晤|接见|拜会|会面)(了)?")
+# (not the 会见 read across 到会/与会 + 见证: 到会见证签约)
+MEETING_VERB = re.compile(r"(?<![到与参])(会见|会晤|接见|拜会|会面)(?!证)(了)?")
 # An edition or sitting in a name (第十次, 二届四次, 第51届, 2017年度): a specific happening.
 EDITION = re.compile(r"第[^，,。]{1,6}[届次期]|[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次|\d{4}年度?")
 # A head that names the happening only where a clause holds it or a quoted theme precedes it.
