@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg import ArticleGraph, extract
 from kg.extract.events import aside_aliases, is_event_name, main_event, refers_to_event, sentence_events
 from kg.extract.mentions import sentence_mentions
-from kg.extract.relations import Ctx, attended, held_on, member_of, part_of, represents
+from kg.extract.relations import Ctx, attended, held_at, held_on, member_of, part_of, represents, spoke_at
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse
 
@@ -152,6 +152,22 @@ def test_coming_to_witness_is_no_meeting() -> None:
     assert _events("青岚市市长柏晓川会见了冉启明一行。") == ["会见"]
 
 
+def test_a_speech_relayed_in_its_clause_is_not_given_here() -> None:
+    ctx = _ctx("会议传达学习了柏晓川同志5月8日在云溪区考察时发表的重要讲话以及上级有关会议、文件精神。",
+               main="青岚市委常委会会议")
+    assert not _triples(spoke_at(ctx))
+    # a speech given after the clause that relays: given here
+    ctx = _ctx("会议传达学习了上级有关文件精神，青岚市市长冉启明在会上作了重要讲话。", main="青岚市委常委会会议")
+    assert ("冉启明", "spokeAt", "青岚市委常委会会议") in _triples(spoke_at(ctx))
+
+
+def test_the_host_is_not_among_those_who_report_in_turn() -> None:
+    ctx = _ctx("下午，在柏晓川研究员的主持下，冉启明研究员、童思远研究员分别就最新研究进展进行了汇报。",
+               main="青岚学院学术年会")
+    found = {s for s, p, _ in _triples(spoke_at(ctx))}
+    assert found == {"冉启明", "童思远"}
+
+
 def test_represents_distributes_over_fenbie() -> None:
     ctx = _ctx("冉启明、籍文涛分别代表海川集团和青岚职业学院签约。")
     found = _triples(represents(ctx))
@@ -188,6 +204,13 @@ def test_what_is_held_during_the_main_event_is_part_of_it() -> None:
     g = extract("5月9日，星河商会第五届会员大会在北岭召开。会上还举行了星河商会助学基金揭牌仪式。", id="t",
                 published="2025-05-10")
     assert ("星河商会助学基金揭牌仪式", "partOf", "星河商会第五届会员大会") in _rels(g)
+
+
+def test_a_meeting_held_by_its_own_verb_and_an_opening_are_held_somewhere() -> None:
+    ctx = _ctx("星河联合会会长冉启明与海川集团董事长柏晓川在青岚市会面。")
+    assert ("会面", "heldAt", "青岚市") in _triples(held_at(ctx))
+    ctx = _ctx("第三届星河数字经济论坛在青岚市启幕。")
+    assert ("第三届星河数字经济论坛", "heldAt", "青岚市") in _triples(held_at(ctx))
 
 
 def test_a_founding_held_somewhere_and_yesterday_from_the_publication_date() -> None:

@@ -49,6 +49,9 @@ CLAUSE_END = "，,；;：:"
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
 # 学习/贯彻/传达…(重要)讲话: a speech studied or relayed, given elsewhere.
 QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
+# 传达学习了某某在某地考察时发表的重要讲话 / 学习某某关于某工作重要讲话指示批示精神: a speech relayed, whatever
+# stands between the verb and the cue in its clause (not 学习会/学习班, where one does speak).
+RELAYED_SPEECH = re.compile(r"(?:学习|贯彻|传达|领会)(?!会|班|中心组|研讨)")
 # After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
 SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
 TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
@@ -116,8 +119,9 @@ HOLDS = re.compile(r"(?:举行|召开)了?")
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
 
 # --- held_at (F3) ---
-# 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
-HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启动|开班|成立|揭牌)")
+# 在某地举行/召开/举办/成立/开幕/启幕: where the event is held (F3: 某会在某地成立 too);
+# 甲与乙在某地会面/会见: the meeting, named by its own verb, held there.
+HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启幕|启动|开班|成立|揭牌|会面|会见|会晤)")
 
 @dataclass
 class Ctx:
@@ -360,11 +364,13 @@ def spoke_at(ctx: Ctx) -> list[Relation]:
             subj = [p for p in persons if start <= p.start - off and p.end - off <= pos]
             # 甲表示: the clause's first name; 甲作的《A》、乙作的《B》: the nearest one before each report
             subj = subj[-1:] if cue == "作报告" else subj[:1]
-            if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别
-                subj = [p for p in persons if p.end - off <= s.index("分别")]
+            if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别 (在丙的主持下: not the host)
+                hosts = [q + len(c) for q, c in _cue_positions(s, "hosted") if q < s.index("分别")]
+                subj = [p for p in persons if max(hosts, default=0) <= p.start - off and p.end - off <= s.index("分别")]
             for p in subj:
                 out += _rel(ctx, ctx.name(p), "spokeAt", stage or _event_before(ctx, pos, ctx.name(p)))
-        elif not QUOTED_SPEECH.search(s[max(0, pos - 12) : pos]) and not s.startswith("精神", pos + len(cue)):
+        elif not QUOTED_SPEECH.search(s[max(0, pos - 12) : pos]) and not s.startswith("精神", pos + len(cue)) \
+                and not RELAYED_SPEECH.search(s[max(s.rfind(c, 0, pos) for c in "，,；;") + 1 : pos]):
             # (学习贯彻某某重要讲话精神 is a speech studied, not given here: F6)
             for p in persons:
                 if p.end - off <= pos:
@@ -624,7 +630,8 @@ def held_at(ctx: Ctx) -> list[Relation]:
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
         subj = [e for e in evs if e.end - off <= m.start()]
         # 在某地召开某某会: the event the verb holds; 某某会在某地举行: the clause's subject
-        held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)), None)
+        held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)
+                     or (e.rule == "meeting-verb" and e.start - off == m.start(2))), None)
         target = ctx.name(held) if held else ctx.name(subj[0]) if subj else ctx.main_event
         # 在北岭省青川县召开 / 在古都某城举行: the last place named is where (a province before it is optional)
         for pl in places[-1:]:
