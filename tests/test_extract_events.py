@@ -168,6 +168,13 @@ def test_the_host_is_not_among_those_who_report_in_turn() -> None:
     assert found == {"冉启明", "童思远"}
 
 
+def test_who_hosts_the_opening_hosts_the_meeting_it_opens() -> None:
+    g = extract("9月2日，第四届星河会长大会在青岚市开幕。大会开幕仪式由星河联合会会长童思远主持。", id="t")
+    rels = _rels(g)
+    assert ("童思远", "hosted", "第四届星河会长大会") in rels
+    assert ("大会开幕仪式", "partOf", "第四届星河会长大会") in rels
+
+
 def test_represents_distributes_over_fenbie() -> None:
     ctx = _ctx("冉启明、籍文涛分别代表海川集团和青岚职业学院签约。")
     found = _triples(represents(ctx))

@@ -106,7 +106,9 @@ HEADLINE_NOISE = re.compile(r"^[【\[][^】\]]{1,20}[】\]]")
 SIGNING_HEADLINE = re.compile(r"[与和同].{2,20}(?:签署|签订|签约)")
 VISIT_HEADLINE = re.compile(r"(?:一行|率团|带队)?(?:来|到|赴|莅临)?.{0,12}(?:会见|拜会|拜访|考察|调研|参观|参访|走访)")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
-SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
+# (大会开幕仪式, 论坛开幕式: the opening of the meeting at hand, named by its class word)
+SUB_EVENT = re.compile(r"^(?:大会|会议|论坛|峰会|年会|活动)?"
+                       r"(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
 EVENT_REFERENCE = re.compile(r"^(?:了)?(?:本次|此次|这次|该次|当天的|今天的)?"
                              r"(?:会议|活动|大会|仪式|典礼|论坛|年会|峰会|会|开幕式|闭幕式|签约仪式|揭牌仪式|座谈会|研讨会|调研|考察)")

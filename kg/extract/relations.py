@@ -217,11 +217,16 @@ def _event_after(ctx: Ctx, pos: int) -> str | None:
         return ctx.main_event
     after = [m for m in evs if m.start - off >= pos]
     if after:
-        return ctx.name(after[0])
+        return _whole(ctx, after[0])
     if evs:  # 甲会暨乙宴会在某地举行，甲、乙出席: the main event when the sentence names it, else the nearest
         names = [ctx.name(m) for m in evs]
-        return ctx.main_event if ctx.main_event in names else names[-1]
+        return ctx.main_event if ctx.main_event in names else _whole(ctx, evs[-1])
     return ctx.main_event
+
+
+def _whole(ctx: Ctx, m: Mention) -> str:
+    """(大会)开幕仪式由甲主持: an opening or closing stands for the main event it opens (A2)."""
+    return ctx.main_event if ctx.main_event and is_sub_event(m.norm) else ctx.name(m)
 
 
 def complete_date(text: str, published: str | None) -> str | None:
