@@ -234,6 +234,16 @@ def test_a_visit_is_named_by_what_the_visitors_do() -> None:
     assert ("冉启明", "attended", "参观交流") in _rels(g)
 
 
+def test_a_visit_told_as_a_clause_is_an_event_its_visitors_attend() -> None:
+    assert _events("日前，北岭市高新区管委会常务副主任冉启明一行来云溪合作区考察，了解合作区管理体制。") == [
+        "冉启明一行来云溪合作区考察"]
+    assert _events("柏晓川带队赴青岚市拜访海川集团。") == ["柏晓川带队赴青岚市拜访海川集团"]
+    # the visit only talked about, and a visitor with an event named in the clause, give no clause event
+    assert _events("柏晓川对冉启明一行来访表示欢迎。") == []
+    g = extract("日前，北岭市高新区管委会常务副主任冉启明一行来云溪合作区考察。", id="t")
+    assert ("冉启明", "attended", "冉启明一行来云溪合作区考察") in _rels(g)
+
+
 def test_works_interleaved_with_their_speakers_pair_up() -> None:
     g = extract("会议审议通过了会长冉启明作的《星河商会工作报告》、监事柏晓川作的《星河商会财务报告》。", id="t")
     rels = _rels(g)

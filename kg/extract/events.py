@@ -95,6 +95,11 @@ VISIT_HEAD = r"(?:参观交流|参访交流|考察调研|调研考察|参观考�
 VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、“”]{1,20}?"
                    r"(?:(?:进行|开展)((?:“[^“”]{1,24}”)?[\u4e00-\u9fff]{0,8}?" + VISIT_HEAD + r")"
                    r"|(" + VISIT_HEAD + r"))")
+# 甲一行来青岚市考察 / 甲带队赴北岭拜访某某 / 甲一行走访某某企业: a visit told as a clause, with no head noun (A3);
+# the name runs from the visitor to the end of the clause, the headline giving it another name.
+VISIT_CLAUSE = re.compile(r"(?:一行|率队|带队|率团)"
+                          r"(?:(?:来|到|赴|莅临|前往)(?:(?!进行|开展|参加|出席)[^，,。；;]){2,20}?)?"
+                          r"(?:考察|调研|拜访|走访|参观|访问)")
 # Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
 FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
 # 某大会举行(第三次全体会议): a holding verb right before an event, with the holder right before it.
@@ -142,7 +147,23 @@ def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Menti
              and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in orgs)]
     found = [part for m in found for part in _split_joined(sent, si, m)]
     events = _drop_nested(_quoted_events(sent, si) + found + _visits(sent, si))
+    events += _visit_clauses(sent, si, ments, events)
     return events + _meeting_verbs(sent, si, events)
+
+
+def _visit_clauses(sent: Sentence, si: int, ments: list[Mention], events: list[Mention]) -> list[Mention]:
+    """甲一行来某地考察: the visit is the clause from the visitor's name to its end, unless an event is named in it."""
+    out: list[Mention] = []
+    off = sent.start
+    for p in (m for m in ments if m.type == "Person"):
+        m = VISIT_CLAUSE.match(sent.norm, p.end - off)
+        if m is None or sent.norm[: p.start - off].endswith("对"):
+            continue  # (对甲一行来访表示欢迎: the visit talked about, told already)
+        end = min((k for k in (sent.norm.find(c, m.end()) for c in "，,。；;") if k >= 0), default=len(sent.norm))
+        if end - m.end() > 40 or any(e.start < off + end and p.start < e.end for e in events + out):
+            continue
+        out.append(_span("Event", sent, si, p.start, off + end, "visit"))
+    return out
 
 
 def _visits(sent: Sentence, si: int) -> list[Mention]:

@@ -303,7 +303,9 @@ def _visitors(ctx: Ctx) -> list[Relation]:
     out: list[Relation] = []
     for ev in (e for e in ctx.of("Event") if e.rule == "visit" or VISIT_KIND.search(e.norm)):
         verb = _visit_verb(s, ev.start - off)
-        if verb is None:
+        if verb is None:  # 甲一行来某地考察, the visit named by its clause: the visitors inside it
+            out += [r for p in ctx.of("Person") if ev.start <= p.start and p.end < ev.end
+                    for r in _rel(ctx, ctx.name(p), "attended", ctx.name(ev))]
             continue
         # (乙会见甲一行, 甲主持: names after another role's cue took that role)
         since = max((q + len(c) for pred in ("hosted", "spokeAt", "attended") for q, c in _cue_positions(s, pred)
