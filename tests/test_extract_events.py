@@ -244,6 +244,15 @@ def test_a_visit_told_as_a_clause_is_an_event_its_visitors_attend() -> None:
     assert ("冉启明", "attended", "冉启明一行来云溪合作区考察") in _rels(g)
 
 
+def test_the_place_a_visit_goes_to_holds_it_and_a_visit_wished_for_is_none() -> None:
+    ctx = _ctx("5月15日，海川集团董事长柏晓川带队赴云溪镇拜访星河联合会。")
+    assert _triples(held_at(ctx)) == {("柏晓川带队赴云溪镇拜访星河联合会", "heldAt", "云溪镇")}
+    ctx = _ctx("5月15日，柏晓川带领海川集团有关负责人赴云溪区开展专题调研。")
+    assert _triples(held_at(ctx)) == {("专题调研", "heldAt", "云溪区")}
+    assert _events("5月8日，冉启明一行莅临青岚市参观考察。") == ["参观考察"]
+    assert _events("青岚人民真诚地期待着各位朋友来青岚市参观考察。") == []
+
+
 def test_works_interleaved_with_their_speakers_pair_up() -> None:
     g = extract("会议审议通过了会长冉启明作的《星河商会工作报告》、监事柏晓川作的《星河商会财务报告》。", id="t")
     rels = _rels(g)

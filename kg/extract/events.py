@@ -100,6 +100,8 @@ VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、
 VISIT_CLAUSE = re.compile(r"(?:一行|率队|带队|率团)"
                           r"(?:(?:来|到|赴|莅临|前往)(?:(?!进行|开展|参加|出席)[^，,。；;]){2,20}?)?"
                           r"(?:考察|调研|拜访|走访|参观|访问)")
+# 期待各位朋友来某地参观考察 / 欢迎…到某地考察: a visit wished for, not one that took place (A4).
+INVITED = re.compile(r"期待|欢迎|邀请|希望|诚邀|将")
 # Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
 FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
 # 某大会举行(第三次全体会议): a holding verb right before an event, with the holder right before it.
@@ -169,6 +171,9 @@ def _visit_clauses(sent: Sentence, si: int, ments: list[Mention], events: list[M
 def _visits(sent: Sentence, si: int) -> list[Mention]:
     out = []
     for m in VISIT.finditer(sent.norm):
+        clause = sent.norm[max(sent.norm.rfind(c, 0, m.start()) for c in "，,。；;") + 1 : m.start()]
+        if INVITED.search(clause):
+            continue
         g = 1 if m.group(1) else 2
         out.append(_span("Event", sent, si, sent.start + m.start(g), sent.start + m.end(g), "visit"))
     return out

@@ -643,6 +643,22 @@ def held_at(ctx: Ctx) -> list[Relation]:
         # 在北岭省青川县召开 / 在古都某城举行: the last place named is where (a province before it is optional)
         for pl in places[-1:]:
             out += _rel(ctx, target, "heldAt", ctx.name(pl))
+    return out + _visited(ctx)
+
+
+def _visited(ctx: Ctx) -> list[Relation]:
+    """赴青岚市考察 / 甲一行来云溪区调研: the place a visit goes to is where it is held (GUIDELINE: required)."""
+    s, off = ctx.sent.norm, ctx.sent.start
+    out: list[Relation] = []
+    for ev in (e for e in ctx.of("Event") if e.rule == "visit" or VISIT_KIND.search(e.norm)):
+        verb = _visit_verb(s, ev.start - off)
+        lo, hi = (verb, ev.start - off) if verb is not None else (ev.start - off, ev.end - off)
+        dest = [x for x in ctx.of("Place") if lo < x.start - off and x.end - off <= hi]
+        if verb is None:  # the visit named by its clause: the place right after its verb of motion
+            m = VISIT_VERB.search(s, lo, hi)
+            dest = [x for x in dest if m and x.start - off == m.end()]
+        for d in dest[:1]:
+            out += _rel(ctx, ctx.name(ev), "heldAt", ctx.name(d))
     return out
 
 
