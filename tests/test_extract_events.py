@@ -63,6 +63,11 @@ def test_a_short_form_aside_stays_in_the_name_and_gives_aliases() -> None:
     assert aside_aliases(found[0], found[0]) == ["云溪商会二届四次理事会", "云商会二届四次理事会"]
 
 
+def test_an_anniversary_celebration_is_an_event_joined_by_ji() -> None:
+    assert _events("星河同乡会昨晚在青岚酒楼举办成立三十周年会庆暨第十三届理监事就职典礼。") == [
+        "成立三十周年会庆", "第十三届理监事就职典礼"]
+
+
 def test_modifiers_and_leading_verbs_are_not_part_of_the_name() -> None:
     assert "开幕式" in _events("青岚学院隆重举行了简短而隆重的开幕式。")
     assert "“星河讲坛”第100期纪念活动" in _events("青岚学院举办“星河讲坛”第100期纪念活动。")
