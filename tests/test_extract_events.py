@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg import ArticleGraph, extract
 from kg.extract.events import aside_aliases, is_event_name, main_event, refers_to_event, sentence_events
 from kg.extract.mentions import sentence_mentions
-from kg.extract.relations import Ctx, attended, held_on, member_of, part_of, represents
+from kg.extract.relations import Ctx, attended, held_at, held_on, member_of, part_of, represents, spoke_at
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse
 
@@ -61,6 +61,11 @@ def test_a_short_form_aside_stays_in_the_name_and_gives_aliases() -> None:
     found = _events("云溪商会(以下简称“云商会”)二届四次理事会在北岭召开。")
     assert found == ["云溪商会(以下简称“云商会”)二届四次理事会"]
     assert aside_aliases(found[0], found[0]) == ["云溪商会二届四次理事会", "云商会二届四次理事会"]
+
+
+def test_an_anniversary_celebration_is_an_event_joined_by_ji() -> None:
+    assert _events("星河同乡会昨晚在青岚酒楼举办成立三十周年会庆暨第十三届理监事就职典礼。") == [
+        "成立三十周年会庆", "第十三届理监事就职典礼"]
 
 
 def test_modifiers_and_leading_verbs_are_not_part_of_the_name() -> None:
@@ -115,11 +120,64 @@ def test_signing_parties_attend_the_signing() -> None:
     assert ("青岚职业学院", "attended", "战略合作签约仪式") in found
 
 
+def test_the_two_that_hold_a_signing_sign() -> None:
+    ctx = _ctx("9月3日下午，青岚职业学院与海川集团举行校企合作签约仪式。")
+    found = _triples(attended(ctx))
+    assert {("青岚职业学院", "attended", "校企合作签约仪式"), ("海川集团", "attended", "校企合作签约仪式")} <= found
+    # one organisation holding a signing is its host, not the two parties that sign
+    ctx = _ctx("9月3日下午，青岚职业学院举行校企合作签约仪式。")
+    assert not _triples(attended(ctx))
+
+
 def test_attendees_are_not_those_named_with_another_role() -> None:
     ctx = _ctx("副市长柏晓川主持会议，青岚市教育局局长冉启明参加。", main="青岚职业教育推进会")
     found = _triples(attended(ctx))
     assert ("冉启明", "attended", "青岚职业教育推进会") in found
     assert not any(s == "柏晓川" for s, _, _ in found)
+
+
+def test_the_people_named_before_a_visit_verb_make_the_visit() -> None:
+    ctx = _ctx("5月8日上午，青岚学院院长冉启明、副院长柏晓川带领相关部门负责人赴云溪科技园"
+               "开展校企合作和人才培养专题调研。")
+    visit = "校企合作和人才培养专题调研"
+    assert {("冉启明", "attended", visit), ("柏晓川", "attended", visit)} <= _triples(attended(ctx))
+
+
+def test_what_is_said_after_a_courtesy_call_is_said_at_it() -> None:
+    g = extract("青岚市举办第三届星河文化周活动。4月1日晚，青岚市市长柏晓川会见了云溪商会代表团一行。"
+                "柏晓川对冉启明一行的来访表示欢迎。冉启明表示，愿与青岚市进一步深化合作。", id="t",
+                title="第三届星河文化周活动在青岚市开幕")
+    rels = _rels(g)
+    assert {("柏晓川", "spokeAt", "会见"), ("冉启明", "spokeAt", "会见")} <= rels
+    assert not any(p == "spokeAt" and o == "第三届星河文化周活动" for _, p, o in rels)
+
+
+def test_coming_to_witness_is_no_meeting() -> None:
+    assert _events("来自各地的300余位代表到会见证签约。") == []
+    assert _events("青岚市市长柏晓川会见了冉启明一行。") == ["会见"]
+
+
+def test_a_speech_relayed_in_its_clause_is_not_given_here() -> None:
+    ctx = _ctx("会议传达学习了柏晓川同志5月8日在云溪区考察时发表的重要讲话以及上级有关会议、文件精神。",
+               main="青岚市委常委会会议")
+    assert not _triples(spoke_at(ctx))
+    # a speech given after the clause that relays: given here
+    ctx = _ctx("会议传达学习了上级有关文件精神，青岚市市长冉启明在会上作了重要讲话。", main="青岚市委常委会会议")
+    assert ("冉启明", "spokeAt", "青岚市委常委会会议") in _triples(spoke_at(ctx))
+
+
+def test_the_host_is_not_among_those_who_report_in_turn() -> None:
+    ctx = _ctx("下午，在柏晓川研究员的主持下，冉启明研究员、童思远研究员分别就最新研究进展进行了汇报。",
+               main="青岚学院学术年会")
+    found = {s for s, p, _ in _triples(spoke_at(ctx))}
+    assert found == {"冉启明", "童思远"}
+
+
+def test_who_hosts_the_opening_hosts_the_meeting_it_opens() -> None:
+    g = extract("9月2日，第四届星河会长大会在青岚市开幕。大会开幕仪式由星河联合会会长童思远主持。", id="t")
+    rels = _rels(g)
+    assert ("童思远", "hosted", "第四届星河会长大会") in rels
+    assert ("大会开幕仪式", "partOf", "第四届星河会长大会") in rels
 
 
 def test_represents_distributes_over_fenbie() -> None:
@@ -160,6 +218,13 @@ def test_what_is_held_during_the_main_event_is_part_of_it() -> None:
     assert ("星河商会助学基金揭牌仪式", "partOf", "星河商会第五届会员大会") in _rels(g)
 
 
+def test_a_meeting_held_by_its_own_verb_and_an_opening_are_held_somewhere() -> None:
+    ctx = _ctx("星河联合会会长冉启明与海川集团董事长柏晓川在青岚市会面。")
+    assert ("会面", "heldAt", "青岚市") in _triples(held_at(ctx))
+    ctx = _ctx("第三届星河数字经济论坛在青岚市启幕。")
+    assert ("第三届星河数字经济论坛", "heldAt", "青岚市") in _triples(held_at(ctx))
+
+
 def test_a_founding_held_somewhere_and_yesterday_from_the_publication_date() -> None:
     g = extract("昨日，星河联合会在东湖成立，冉启明出席成立大会。", id="t", published="2025-05-10",
                 title="热烈祝贺星河联合会成立")
@@ -172,6 +237,25 @@ def test_a_founding_held_somewhere_and_yesterday_from_the_publication_date() -> 
 def test_a_visit_is_named_by_what_the_visitors_do() -> None:
     g = extract("7月1日，海川集团董事长冉启明一行莅临青岚职业学院参观交流。", id="t", published="2025-07-02")
     assert ("冉启明", "attended", "参观交流") in _rels(g)
+
+
+def test_a_visit_told_as_a_clause_is_an_event_its_visitors_attend() -> None:
+    assert _events("日前，北岭市高新区管委会常务副主任冉启明一行来云溪合作区考察，了解合作区管理体制。") == [
+        "冉启明一行来云溪合作区考察"]
+    assert _events("柏晓川带队赴青岚市拜访海川集团。") == ["柏晓川带队赴青岚市拜访海川集团"]
+    # the visit only talked about, and a visitor with an event named in the clause, give no clause event
+    assert _events("柏晓川对冉启明一行来访表示欢迎。") == []
+    g = extract("日前，北岭市高新区管委会常务副主任冉启明一行来云溪合作区考察。", id="t")
+    assert ("冉启明", "attended", "冉启明一行来云溪合作区考察") in _rels(g)
+
+
+def test_the_place_a_visit_goes_to_holds_it_and_a_visit_wished_for_is_none() -> None:
+    ctx = _ctx("5月15日，海川集团董事长柏晓川带队赴云溪镇拜访星河联合会。")
+    assert _triples(held_at(ctx)) == {("柏晓川带队赴云溪镇拜访星河联合会", "heldAt", "云溪镇")}
+    ctx = _ctx("5月15日，柏晓川带领海川集团有关负责人赴云溪区开展专题调研。")
+    assert _triples(held_at(ctx)) == {("专题调研", "heldAt", "云溪区")}
+    assert _events("5月8日，冉启明一行莅临青岚市参观考察。") == ["参观考察"]
+    assert _events("青岚人民真诚地期待着各位朋友来青岚市参观考察。") == []
 
 
 def test_works_interleaved_with_their_speakers_pair_up() -> None:

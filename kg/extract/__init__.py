@@ -14,7 +14,7 @@ from kg.extract.events import aside_aliases, headline_alias, main_event, sentenc
 from kg.extract.hierarchy import parents
 from kg.extract.mentions import BARE_ALLIANCE, CLASS_REFERENCES, Mention, orgs_in_events, sentence_mentions
 from kg.extract.posts import GOVERNMENT_BODIES, career_posts, implied_org, sentence_posts
-from kg.extract.relations import Ctx, held_on, open_list_after, resolve_class_word, sentence_relations
+from kg.extract.relations import Ctx, held_on, meetings_after, open_list_after, resolve_class_word, sentence_relations
 from kg.extract.repair import repair
 from kg.extract.segment import Sentence, analyse, to_simplified
 from kg.model import Article, ArticleGraph, Entity, Evidence, Post, Relation
@@ -201,12 +201,14 @@ def _relations(article: Article, sentences: list[Sentence], per_sentence: list[l
     speaker = None
     last_alliance = None
     open_list = None
+    meetings: tuple[tuple[str, frozenset[str]], ...] = ()
     for si, sent in enumerate(sentences):
         ments = per_sentence[si]
         ctx = Ctx(sent, ments, name_of, main_name, article.published, last_alliance, orgs, post_orgs,
-                  event_names, speaker, open_list)
+                  event_names, speaker, open_list, meetings)
         found, speaker = sentence_relations(ctx)
         open_list = open_list_after(ctx)
+        meetings = meetings_after(ctx)
         rels.extend(found)
         for m in ments:
             if m.type == "Alliance":

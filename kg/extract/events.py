@@ -78,7 +78,8 @@ JOINERS = "暨及和与"
 # 「某某论坛2025」/“某某节”: a quoted name that ends like an event (a year may follow) is that event.
 QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n]{3,40}?)(?:\s*\d{4}年?)?[”」』\"]")
 # 甲会见乙: a meeting between officials is an event even with no name (GUIDELINE: inspection visit).
-MEETING_VERB = re.compile(r"(会见|会晤|接见|拜会|会面)(了)?")
+# (not the 会见 read across 到会/与会 + 见证: 到会见证签约)
+MEETING_VERB = re.compile(r"(?<![到与参])(会见|会晤|接见|拜会|会面)(?!证)(了)?")
 # An edition or sitting in a name (第十次, 二届四次, 第51届, 2017年度): a specific happening.
 EDITION = re.compile(r"第[^，,。]{1,6}[届次期]|[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次|\d{4}年度?")
 # A head that names the happening only where a clause holds it or a quoted theme precedes it.
@@ -94,6 +95,13 @@ VISIT_HEAD = r"(?:参观交流|参访交流|考察调研|调研考察|参观考�
 VISIT = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)[^，,。；;、“”]{1,20}?"
                    r"(?:(?:进行|开展)((?:“[^“”]{1,24}”)?[\u4e00-\u9fff]{0,8}?" + VISIT_HEAD + r")"
                    r"|(" + VISIT_HEAD + r"))")
+# 甲一行来青岚市考察 / 甲带队赴北岭拜访某某 / 甲一行走访某某企业: a visit told as a clause, with no head noun (A3);
+# the name runs from the visitor to the end of the clause, the headline giving it another name.
+VISIT_CLAUSE = re.compile(r"(?:一行|率队|带队|率团)"
+                          r"(?:(?:来|到|赴|莅临|前往)(?:(?!进行|开展|参加|出席)[^，,。；;]){2,20}?)?"
+                          r"(?:考察|调研|拜访|走访|参观|访问)")
+# 期待各位朋友来某地参观考察 / 欢迎…到某地考察: a visit wished for, not one that took place (A4).
+INVITED = re.compile(r"期待|欢迎|邀请|希望|诚邀|将")
 # Holding to come, or by many (将陆续召开, 准备召开): other happenings than the one reported.
 FUTURE = re.compile(r"(将|陆续|准备|拟|即将|计划|正在)[^，,。]{0,4}(?:举行|召开|举办)了?$")
 # 某大会举行(第三次全体会议): a holding verb right before an event, with the holder right before it.
@@ -105,7 +113,9 @@ HEADLINE_NOISE = re.compile(r"^[【\[][^】\]]{1,20}[】\]]")
 SIGNING_HEADLINE = re.compile(r"[与和同].{2,20}(?:签署|签订|签约)")
 VISIT_HEADLINE = re.compile(r"(?:一行|率团|带队)?(?:来|到|赴|莅临)?.{0,12}(?:会见|拜会|拜访|考察|调研|参观|参访|走访)")
 # Parts of a larger happening: attendance and speech there count for the main event (A2).
-SUB_EVENT = re.compile(r"^(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
+# (大会开幕仪式, 论坛开幕式: the opening of the meeting at hand, named by its class word)
+SUB_EVENT = re.compile(r"^(?:大会|会议|论坛|峰会|年会|活动)?"
+                       r"(开幕式|闭幕式|开幕仪式|闭幕仪式|开班式|开班仪式|开营仪式|开幕大会|主论坛|分论坛|启动仪式)$")
 # A bare word that refers back to the event (出席会议, 参加活动, 本次活动): the main event.
 EVENT_REFERENCE = re.compile(r"^(?:了)?(?:本次|此次|这次|该次|当天的|今天的)?"
                              r"(?:会议|活动|大会|仪式|典礼|论坛|年会|峰会|会|开幕式|闭幕式|签约仪式|揭牌仪式|座谈会|研讨会|调研|考察)")
@@ -139,12 +149,31 @@ def sentence_events(sent: Sentence, si: int, ments: list[Mention]) -> list[Menti
              and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in orgs)]
     found = [part for m in found for part in _split_joined(sent, si, m)]
     events = _drop_nested(_quoted_events(sent, si) + found + _visits(sent, si))
+    events += _visit_clauses(sent, si, ments, events)
     return events + _meeting_verbs(sent, si, events)
+
+
+def _visit_clauses(sent: Sentence, si: int, ments: list[Mention], events: list[Mention]) -> list[Mention]:
+    """甲一行来某地考察: the visit is the clause from the visitor's name to its end, unless an event is named in it."""
+    out: list[Mention] = []
+    off = sent.start
+    for p in (m for m in ments if m.type == "Person"):
+        m = VISIT_CLAUSE.match(sent.norm, p.end - off)
+        if m is None or sent.norm[: p.start - off].endswith("对"):
+            continue  # (对甲一行来访表示欢迎: the visit talked about, told already)
+        end = min((k for k in (sent.norm.find(c, m.end()) for c in "，,。；;") if k >= 0), default=len(sent.norm))
+        if end - m.end() > 40 or any(e.start < off + end and p.start < e.end for e in events + out):
+            continue
+        out.append(_span("Event", sent, si, p.start, off + end, "visit"))
+    return out
 
 
 def _visits(sent: Sentence, si: int) -> list[Mention]:
     out = []
     for m in VISIT.finditer(sent.norm):
+        clause = sent.norm[max(sent.norm.rfind(c, 0, m.start()) for c in "，,。；;") + 1 : m.start()]
+        if INVITED.search(clause):
+            continue
         g = 1 if m.group(1) else 2
         out.append(_span("Event", sent, si, sent.start + m.start(g), sent.start + m.end(g), "visit"))
     return out

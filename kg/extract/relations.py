@@ -49,6 +49,9 @@ CLAUSE_END = "，,；;：:"
 PRONOUN = re.compile(r"^(他|她)(?:在[^，,。]{0,10}中)?(表示|指出|强调|说)")
 # 学习/贯彻/传达…(重要)讲话: a speech studied or relayed, given elsewhere.
 QUOTED_SPEECH = re.compile(r"(学习|贯彻|传达|领会|落实|深入学习)")
+# 传达学习了某某在某地考察时发表的重要讲话 / 学习某某关于某工作重要讲话指示批示精神: a speech relayed, whatever
+# stands between the verb and the cue in its clause (not 学习会/学习班, where one does speak).
+RELAYED_SPEECH = re.compile(r"(?:学习|贯彻|传达|领会)(?!会|班|中心组|研讨)")
 # After an event: the scene of a speech (在某会上/中/期间); or the event as a topic (某论坛的召开/成功举办).
 SCENE_AFTER = re.compile(r"(?:开幕式|闭幕式)?(?:上|中|期间|现场)")
 TALKED_ABOUT = re.compile(r"的(?:召开|举办|举行|成功|顺利|胜利|圆满)")
@@ -62,6 +65,12 @@ PARTICIPANT_NOUN = re.compile(r"(?:的)?(?:官员|代表|嘉宾|人员|领导|�
 SIGNING = re.compile(r"签约|签字|签署")
 # A与B签署/签订/签约: the clause's organisations sign (an object or 仪式 follows).
 SIGN_VERB = re.compile(r"(?:正式|共同|现场)?(?:签署|签订|签约)")
+# 甲、乙带领某某到/赴/莅临某地进行某某调研: the verb that takes the visitors (named before it) to where they go.
+VISIT_VERB = re.compile(r"(?:莅临|来到|走进|赴|到|来|前往)")
+# What a visit is called at its head (某某专题调研, 考察, 参观交流).
+VISIT_KIND = re.compile(r"(?:调研|考察|参观|走访|视察|访问|拜访|指导|交流)(?:工作|活动)?$")
+# A与B举行/举办…签约仪式: the verb of holding right before a signing, whose clause subjects are its parties.
+HOLDS_SIGNING = re.compile(r"(?:共同|联合|隆重)?(?:举行|举办|召开)了?$")
 # A ceremony other than the signing, whose object an organisation after the signing is (开工, 揭牌 …).
 OTHER_CEREMONY = re.compile(r"开工|奠基|揭牌|落成|启用|开业|投产")
 
@@ -110,8 +119,9 @@ HOLDS = re.compile(r"(?:举行|召开)了?")
 EVENT_PART_STAGE = re.compile(r"在(.{2,12}?)(?:阶段|环节)")
 
 # --- held_at (F3) ---
-# 在某地举行/召开/举办/成立/开幕: where the event is held (F3: 某会在某地成立 too).
-HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启动|开班|成立|揭牌)")
+# 在某地举行/召开/举办/成立/开幕/启幕: where the event is held (F3: 某会在某地成立 too);
+# 甲与乙在某地会面/会见: the meeting, named by its own verb, held there.
+HELD_AT = re.compile(r"在(.{2,20}?)(?:隆重|顺利|正式)?(举行|召开|举办|开幕|启幕|启动|开班|成立|揭牌|会面|会见|会晤)")
 
 @dataclass
 class Ctx:
@@ -128,6 +138,8 @@ class Ctx:
     events: list[str]  # every event of the article, in order of first mention
     prev_speaker: str | None = None  # the person a 他/她 opening this sentence refers to
     open_list: str | None = None  # the event whose list of attendees the previous sentence left open (；)
+    # the 会见/会晤 the previous sentences told, with who took part, while no other event has followed (A2)
+    meetings: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def of(self, *types: str) -> list[Mention]:
         """Mentions of these types that can take part in the story (not bylines)."""
@@ -141,7 +153,14 @@ class Ctx:
                         self.sent.end if end is None else end)
 
 
-def _event_before(ctx: Ctx, pos: int) -> str | None:
+def _meeting_of(ctx: Ctx, speaker: str | None) -> str | None:
+    """The meeting a speaker's words belong to: one they took part in, else the last one told."""
+    if not ctx.meetings:
+        return None
+    return next((name for name, people in reversed(ctx.meetings) if speaker in people), ctx.meetings[-1][0])
+
+
+def _event_before(ctx: Ctx, pos: int, speaker: str | None = None) -> str | None:
     """The event a speaker speaks at (A2): one the clause sets the scene in (在某座谈会上表示, 在某论坛开幕式上),
     else the main event; an event only talked about (对某论坛的召开表示祝贺) is not where one speaks."""
     s, off = ctx.sent.norm, ctx.sent.start
@@ -155,7 +174,7 @@ def _event_before(ctx: Ctx, pos: int) -> str | None:
         return ctx.name(m)
     if before and not SCENE_AFTER.match(s, before[-1].end - off) and TALKED_ABOUT.match(s, before[-1].end - off):
         return ctx.main_event
-    return ctx.name(before[-1]) if before else ctx.main_event
+    return ctx.name(before[-1]) if before else _meeting_of(ctx, speaker) or ctx.main_event
 
 
 def _stage_event(ctx: Ctx) -> str | None:
@@ -198,11 +217,16 @@ def _event_after(ctx: Ctx, pos: int) -> str | None:
         return ctx.main_event
     after = [m for m in evs if m.start - off >= pos]
     if after:
-        return ctx.name(after[0])
+        return _whole(ctx, after[0])
     if evs:  # 甲会暨乙宴会在某地举行，甲、乙出席: the main event when the sentence names it, else the nearest
         names = [ctx.name(m) for m in evs]
-        return ctx.main_event if ctx.main_event in names else names[-1]
+        return ctx.main_event if ctx.main_event in names else _whole(ctx, evs[-1])
     return ctx.main_event
+
+
+def _whole(ctx: Ctx, m: Mention) -> str:
+    """(大会)开幕仪式由甲主持: an opening or closing stands for the main event it opens (A2)."""
+    return ctx.main_event if ctx.main_event and is_sub_event(m.norm) else ctx.name(m)
 
 
 def complete_date(text: str, published: str | None) -> str | None:
@@ -270,11 +294,38 @@ def attended(ctx: Ctx) -> list[Relation]:
         if ev.rule == "meeting-verb":
             for p in persons:
                 out += _rel(ctx, ctx.name(p), "attended", ctx.name(ev))
-    return out + _signing_parties(ctx)
+    return out + _signing_parties(ctx) + _visitors(ctx)
+
+
+def _visitors(ctx: Ctx) -> list[Relation]:
+    """甲、乙带领某某赴某地开展某某调研 (A3, F3): the people named before the visit verb make the visit."""
+    s, off = ctx.sent.norm, ctx.sent.start
+    out: list[Relation] = []
+    for ev in (e for e in ctx.of("Event") if e.rule == "visit" or VISIT_KIND.search(e.norm)):
+        verb = _visit_verb(s, ev.start - off)
+        if verb is None:  # 甲一行来某地考察, the visit named by its clause: the visitors inside it
+            out += [r for p in ctx.of("Person") if ev.start <= p.start and p.end < ev.end
+                    for r in _rel(ctx, ctx.name(p), "attended", ctx.name(ev))]
+            continue
+        # (乙会见甲一行, 甲主持: names after another role's cue took that role)
+        since = max((q + len(c) for pred in ("hosted", "spokeAt", "attended") for q, c in _cue_positions(s, pred)
+                     if q + len(c) <= verb), default=0)
+        for p in ctx.of("Person"):
+            if since <= p.start - off and p.end - off <= verb:
+                out += _rel(ctx, ctx.name(p), "attended", ctx.name(ev))
+    return out
+
+
+def _visit_verb(s: str, at: int) -> int | None:
+    """Where the verb (赴/到/莅临 …) that takes a visit to its destination stands, in the 30 characters before it."""
+    lead = s[max(0, at - 30) : at]
+    cut = max(lead.rfind(c) for c in "，,。；;") + 1  # (the visit's own clause only)
+    found = [m.start() for m in VISIT_VERB.finditer(lead, cut)]
+    return max(0, at - 30) + found[0] if found else None
 
 
 def _signing_parties(ctx: Ctx) -> list[Relation]:
-    """A与B签署/签订…协议, A与B…签约仪式: the organisations that sign attend the signing."""
+    """A与B签署/签订…协议, A与B…签约仪式, A与B举行…签约仪式: the organisations that sign attend the signing."""
     s, off = ctx.sent.norm, ctx.sent.start
     orgs = ctx.of("Organization", "Alliance")
     out: list[Relation] = []
@@ -283,6 +334,12 @@ def _signing_parties(ctx: Ctx) -> list[Relation]:
         for o in orgs:
             # (not what a ceremony joined to the signing opens: 集中签约和某某产业园开工活动)
             if e.start <= o.start and o.end <= e.end and not OTHER_CEREMONY.search(s[o.end - off : e.end - off]):
+                out += _rel(ctx, ctx.name(o), "attended", ctx.name(e))
+    for e in signings:  # 青岚学院与海川集团举行战略合作签约仪式: the two that hold it sign
+        verb = HOLDS_SIGNING.search(s[: e.start - off])
+        subjects = _clause_subjects(s, off, verb.start(), orgs) if verb else []
+        if len(subjects) >= 2:
+            for o in subjects:
                 out += _rel(ctx, ctx.name(o), "attended", ctx.name(e))
     for m in SIGN_VERB.finditer(s):
         subjects = _clause_subjects(s, off, m.start(), orgs)
@@ -314,17 +371,19 @@ def spoke_at(ctx: Ctx) -> list[Relation]:
             subj = [p for p in persons if start <= p.start - off and p.end - off <= pos]
             # 甲表示: the clause's first name; 甲作的《A》、乙作的《B》: the nearest one before each report
             subj = subj[-1:] if cue == "作报告" else subj[:1]
-            if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别
-                subj = [p for p in persons if p.end - off <= s.index("分别")]
+            if "分别" in s[:pos]:  # 甲、乙分别作…报告: every name before 分别 (在丙的主持下: not the host)
+                hosts = [q + len(c) for q, c in _cue_positions(s, "hosted") if q < s.index("分别")]
+                subj = [p for p in persons if max(hosts, default=0) <= p.start - off and p.end - off <= s.index("分别")]
             for p in subj:
-                out += _rel(ctx, ctx.name(p), "spokeAt", stage or _event_before(ctx, pos))
-        elif not QUOTED_SPEECH.search(s[max(0, pos - 12) : pos]) and not s.startswith("精神", pos + len(cue)):
+                out += _rel(ctx, ctx.name(p), "spokeAt", stage or _event_before(ctx, pos, ctx.name(p)))
+        elif not QUOTED_SPEECH.search(s[max(0, pos - 12) : pos]) and not s.startswith("精神", pos + len(cue)) \
+                and not RELAYED_SPEECH.search(s[max(s.rfind(c, 0, pos) for c in "，,；;") + 1 : pos]):
             # (学习贯彻某某重要讲话精神 is a speech studied, not given here: F6)
             for p in persons:
                 if p.end - off <= pos:
                     out += _rel(ctx, ctx.name(p), "spokeAt", _event_after(ctx, pos + len(cue)))
     if PRONOUN.match(s) and ctx.prev_speaker and ctx.main_event:
-        out += _rel(ctx, ctx.prev_speaker, "spokeAt", ctx.main_event)
+        out += _rel(ctx, ctx.prev_speaker, "spokeAt", _meeting_of(ctx, ctx.prev_speaker) or ctx.main_event)
     return out
 
 
@@ -578,11 +637,28 @@ def held_at(ctx: Ctx) -> list[Relation]:
         places = [x for x in ctx.of("Place") if m.start(1) <= x.start - off < m.end(1)]
         subj = [e for e in evs if e.end - off <= m.start()]
         # 在某地召开某某会: the event the verb holds; 某某会在某地举行: the clause's subject
-        held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)), None)
+        held = next((e for e in evs if e.start - off in (m.end(), m.end() + 1)
+                     or (e.rule == "meeting-verb" and e.start - off == m.start(2))), None)
         target = ctx.name(held) if held else ctx.name(subj[0]) if subj else ctx.main_event
         # 在北岭省青川县召开 / 在古都某城举行: the last place named is where (a province before it is optional)
         for pl in places[-1:]:
             out += _rel(ctx, target, "heldAt", ctx.name(pl))
+    return out + _visited(ctx)
+
+
+def _visited(ctx: Ctx) -> list[Relation]:
+    """赴青岚市考察 / 甲一行来云溪区调研: the place a visit goes to is where it is held (GUIDELINE: required)."""
+    s, off = ctx.sent.norm, ctx.sent.start
+    out: list[Relation] = []
+    for ev in (e for e in ctx.of("Event") if e.rule == "visit" or VISIT_KIND.search(e.norm)):
+        verb = _visit_verb(s, ev.start - off)
+        lo, hi = (verb, ev.start - off) if verb is not None else (ev.start - off, ev.end - off)
+        dest = [x for x in ctx.of("Place") if lo < x.start - off and x.end - off <= hi]
+        if verb is None:  # the visit named by its clause: the place right after its verb of motion
+            m = VISIT_VERB.search(s, lo, hi)
+            dest = [x for x in dest if m and x.start - off == m.end()]
+        for d in dest[:1]:
+            out += _rel(ctx, ctx.name(ev), "heldAt", ctx.name(d))
     return out
 
 
@@ -600,6 +676,18 @@ def open_list_after(ctx: Ctx) -> str | None:
     if m is not None:
         return _event_before(ctx, m.start())
     return ctx.open_list if not _cue_positions(ctx.sent.norm, "attended") else None
+
+
+def meetings_after(ctx: Ctx) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The 会见 whose talk the next sentences report (甲会见乙。甲表示…): those told so far, until another kind of
+    event is named; what is said then is said at the meeting, not at the main event."""
+    evs = ctx.of("Event")
+    if not evs:
+        return ctx.meetings
+    if evs[-1].rule != "meeting-verb":
+        return ()
+    people = frozenset(ctx.name(p) for p in ctx.of("Person"))
+    return (*ctx.meetings, *((ctx.name(e), people) for e in evs if e.rule == "meeting-verb"))
 
 
 def _next_speaker(ctx: Ctx) -> str | None:
