@@ -319,3 +319,22 @@ def test_an_area_named_after_a_place_and_a_venue_typed_as_a_place() -> None:
     assert names(extract("论坛在青岚湖旅游度假区举行。"), "Place") == {"青岚湖旅游度假区"}
     g = extract("星河论坛在海川集团展示厅举行。")
     assert "海川集团展示厅" not in names(g, "Organization")
+
+
+# --- person names the tagger glues to their neighbours (CLUENER train families) --------------
+
+def test_a_surname_with_a_short_title_is_a_form_of_address_not_a_name() -> None:
+    assert names(extract("欢迎柯导。"), "Person") == set()
+    assert "缪行长" not in names(extract("云溪银行临江支行缪行长表示，存款安全。"), "Person")
+
+
+def test_a_bylines_credit_glued_to_the_reporters_name_is_cut() -> None:
+    g = extract("青岚日报记者柯望舒文/摄")
+    assert names(g, "Person") == {"柯望舒"}
+    assert {(p.person, p.title) for p in g.posts} == {("柯望舒", "记者")}
+
+
+def test_a_three_character_name_cut_before_a_verb_of_saying_is_joined() -> None:
+    assert "柯望来" in names(extract("那年柯望来交代，钱已取走。"), "Person")
+    # a clause word after the name is no third character
+    assert names(extract("柯望也表示，钱已取走。"), "Person") <= {"柯望"}

@@ -99,6 +99,49 @@ NOT_NAME_END = frozenset("说是在和与对把被将也都就还又再曾已向
                          "可认称问答讲笑看想带率及或并而却但拿打做作写读回走跑坐站用同跟指")
 
 
+# One character the tagger glues to the end of a name (郑某某称, 记者某某文/摄, 某某版《…》): a speech
+# verb, a byline's credit before its slash, an edition of a work; split off when a name remains.
+GLUED_TAIL = frozenset("称")
+CREDIT_TAIL = frozenset("文图摄")
+CREDIT_NEXT = frozenset("/／_＿")
+
+
+def _glued_tail(t: Token, nxt: Token | None) -> bool:
+    if t.tag != "PER" or len(t.norm) not in (3, 4) or not _is_han(t.norm) or not _surname_led(t.norm[:-1]):
+        return False
+    last = t.norm[-1]
+    follows = nxt.norm[:1] if nxt is not None else ""
+    return last in GLUED_TAIL or (last in CREDIT_TAIL and len(t.norm) == 4 and follows in CREDIT_NEXT) \
+        or (last == "版" and follows in tuple("《“"))
+
+
+def _split_glued_tails(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """郑某某称/PER → 郑某某/PER 称/v: what _glued_tail finds is no part of the name."""
+    out: list[Token] = []
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if _glued_tail(t, nxt):
+            n = len(t.norm)
+            out.extend([_piece(t, 0, n - 1, "PER"), _piece(t, n - 1, n, "v" if t.norm[-1] == "称" else "n")])
+        else:
+            out.append(t)
+    return tuple(out)
+
+
+# Verbs of saying that follow a speaker's name (某某X 认为, 某某X 介绍道): before one, a two-character
+# name and one more character are a three-character name the tagger cut (its last character read
+# as 为, 来, 和, 成 …), unless that character plainly opens the clause.
+SPEECH_AFTER = frozenset("认为 表示 介绍 称 说 指出 透露 交代 告诉 坦言 解释 强调 回忆 回答 说道 建议 提出 "
+                         "谈 ： :".split())
+CLAUSE_CHARS = frozenset("也都就还又再曾已不没说在对把被将的了等并却才便即亦正")
+
+
+def _cut_before_speech(t: Token, nxt: Token | None, after: Token | None) -> bool:
+    return t.tag == "PER" and len(t.norm) == 2 and nxt is not None and after is not None and len(nxt.norm) == 1 \
+        and _is_han(nxt.norm) and nxt.tag not in ("w", "u", "d") and nxt.norm not in CLAUSE_CHARS \
+        and after.norm in SPEECH_AFTER and t.norm[0] in lexicon().single_surnames
+
+
 def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """Names the tagger cut short: 索尔-坎贝尔 at its separator, 金石/PER 开/v before a colon."""
     out: list[Token] = []
@@ -107,9 +150,10 @@ def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         t = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         after = tokens[i + 2] if i + 2 < len(tokens) else None
-        if t.tag == "PER" and len(t.norm) == 2 and nxt is not None and len(nxt.norm) == 1 and _is_han(nxt.norm) \
-                and nxt.tag not in ("w", "u", "p", "c", "d") and nxt.norm not in NOT_NAME_END \
-                and (after is None or after.tag in ("w", "TIME")) and t.norm[0] in lexicon().single_surnames:
+        if (t.tag == "PER" and len(t.norm) == 2 and nxt is not None and len(nxt.norm) == 1 and _is_han(nxt.norm)
+                and nxt.tag not in ("w", "u", "p", "c", "d") and nxt.norm not in NOT_NAME_END
+                and (after is None or after.tag in ("w", "TIME")) and t.norm[0] in lexicon().single_surnames) \
+                or _cut_before_speech(t, nxt, after):
             out.append(_merge(t, nxt, "PER"))  # 金石/PER 开/v ：: a three-character name cut short
             i += 2
             continue
@@ -282,7 +326,7 @@ def repair(sent: Sentence) -> Sentence:
     if LATIN_NAME.search(sent.norm):
         sent = Sentence(sent.text, sent.start, sent.end, _mend_latin_names(sent, sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(sent.tokens)))
+        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(_split_glued_tails(sent.tokens))))
         sent = Sentence(sent.text, sent.start, sent.end, tokens, sent.norm)
     sent = Sentence(sent.text, sent.start, sent.end, _mend_listed_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
