@@ -338,3 +338,27 @@ def test_a_three_character_name_cut_before_a_verb_of_saying_is_joined() -> None:
     assert "柯望来" in names(extract("那年柯望来交代，钱已取走。"), "Person")
     # a clause word after the name is no third character
     assert names(extract("柯望也表示，钱已取走。"), "Person") <= {"柯望"}
+
+
+# --- media credited by a report, datelines, classes of teams -----------------------------------
+
+def test_a_site_or_paper_credited_in_a_dateline_or_source_line_is_an_organisation() -> None:
+    assert "青岚网" in names(extract("青岚网北京3月20日电 昨日，临江大学举行论坛。"), "Organization")
+    assert names(extract("来源：云溪网"), "Organization") == {"云溪网"}
+    assert names(extract("来源：云溪网"), "Person") == set()  # 来源： is a page label, not a speaker
+    assert "云溪日报" in names(extract("据云溪日报报道，临江大学举行论坛。"), "Organization")
+    assert "云溪网" in names(extract("云溪网讯 昨日，临江大学举行论坛。"), "Organization")
+    # the paper's own words and common nouns are no credited source
+    assert names(extract("本报讯 昨日，临江大学举行论坛。"), "Organization") == {"临江大学"}
+    assert names(extract("据互联网消息，临江大学举行论坛。"), "Organization") == {"临江大学"}
+
+
+def test_a_datelines_dian_and_a_bracketed_byline_are_no_part_of_the_next_name() -> None:
+    g = extract("青岚网4月13日电青岚银行集团行政总裁柯望舒去年获得奖项。")
+    assert "青岚银行集团" in names(g, "Organization")
+    assert ("柯望舒", "青岚银行集团") in {(p.person, p.org) for p in g.posts}
+
+
+def test_a_class_of_teams_is_no_organisation() -> None:
+    assert names(extract("北岭省球队5胜2平。"), "Organization") == set()
+    assert names(extract("青岚市主队战平对手。"), "Organization") == set()

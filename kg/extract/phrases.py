@@ -54,6 +54,8 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             j -= 1  # 泸水—江宁产业合作推介会: two places joined by a dash in one name
             continue
         if t.tag == "w" and t.norm and t.norm[-1] in QUOTE_CLOSE:
+            if t.norm[-1] in ")）" and j >= 2 and tokens[j - 2].tag == "PER":
+                break  # （记者 某某）某部: a byline in brackets before the name is no part of it
             if stop_quoted_events and j >= 2 and lex.event_nouns.longest_suffix(tokens[j - 2].norm):
                 break  # “某某研修班”开学典礼: the quoted event is an event of its own
             in_quote = True

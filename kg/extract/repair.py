@@ -142,6 +142,18 @@ def _cut_before_speech(t: Token, nxt: Token | None, after: Token | None) -> bool
         and after.norm in SPEECH_AFTER and t.norm[0] in lexicon().single_surnames
 
 
+def _split_dateline(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """某网4月13日/TIME 电某银行/ORG: the dateline's 电 (or 讯) glued to the first name of the report."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].tag == "TIME" and out[-1].norm.endswith("日") and len(t.norm) >= 3 \
+                and t.norm[0] in "电讯" and t.tag in ("ORG", "LOC", "PER", "n", "nz") and _is_han(t.norm):
+            out.extend([_piece(t, 0, 1, "w"), _piece(t, 1, len(t.norm), t.tag)])  # read as a pause
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """Names the tagger cut short: 索尔-坎贝尔 at its separator, 金石/PER 开/v before a colon."""
     out: list[Token] = []
@@ -307,9 +319,14 @@ def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
 
+# Labels of a page's furniture before a colon (来源：, 编辑：): no speaker.
+PAGE_LABELS = frozenset("来源 稿源 编辑 责编 作者 记者 摄影 通讯员 图片 标签 关键词 链接 原标题 导语 出处".split())
+
+
 def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """某某：… at the head of a sentence is an interview's speaker label, a name whatever the tagger said."""
     if len(tokens) >= 2 and tokens[1].norm in ("：", ":") and tokens[0].tag in ("LOC", "n", "nz") \
+            and tokens[0].norm not in PAGE_LABELS \
             and 2 <= len(tokens[0].norm) <= 3 and tokens[0].norm[0] in lexicon().single_surnames \
             and _is_han(tokens[0].norm) and tokens[0].norm not in lexicon().not_org_words:
         return (_piece(tokens[0], 0, len(tokens[0].norm), "PER"), *tokens[1:])
@@ -317,6 +334,8 @@ def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def repair(sent: Sentence) -> Sentence:
+    if "日电" in sent.norm or "日讯" in sent.norm:
+        sent = Sentence(sent.text, sent.start, sent.end, _split_dateline(sent.tokens), sent.norm)
     if "由" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_you(sent.tokens), sent.norm)
     if "暨" in sent.norm:
