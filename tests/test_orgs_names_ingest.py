@@ -362,3 +362,17 @@ def test_a_datelines_dian_and_a_bracketed_byline_are_no_part_of_the_next_name() 
 def test_a_class_of_teams_is_no_organisation() -> None:
     assert names(extract("北岭省球队5胜2平。"), "Organization") == set()
     assert names(extract("青岚市主队战平对手。"), "Organization") == set()
+
+
+def test_company_forms_named_without_gongsi_and_sites_are_organisations() -> None:
+    assert names(extract("北岭信托昨日发布年报。"), "Organization") == {"北岭信托"}
+    assert names(extract("青岚证券与云溪控股签约。"), "Organization") == {"青岚证券", "云溪控股"}
+    assert names(extract("记者登录青岚旅游网查询。"), "Organization") == {"青岚旅游网"}
+    assert names(extract("物联网产业快速发展。"), "Organization") == set()  # a kind of network, no site
+
+
+def test_forces_and_police_named_by_their_country_or_place_are_organisations() -> None:
+    assert names(extract("美军新近展开一项演习。"), "Organization") == {"美军"}
+    assert names(extract("北岭省海军一架飞机坠毁。"), "Organization") == {"北岭省海军"}
+    assert names(extract("青岚警方昨日通报案情。"), "Organization") == {"青岚警方"}
+    assert names(extract("警方介绍，案件已告破。"), "Organization") == set()  # the police in general

@@ -111,12 +111,19 @@ HEADQUARTERS = frozenset("总部 总部大楼 总部基地".split())
 LIST_JOINTS = frozenset("、 和 及 与 以及".split())
 # A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
 MINISTRY = re.compile(r"^[\u4e00-\u9fff]{1,4}(部|委)$")
+# A country's armed forces by its one-character name (美军, 日军 主力): one word, an organisation.
+COUNTRY_FORCES = re.compile(r"^[美日德英俄法韩朝印意澳越]军$")
+
+
 def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
     out = []
     for i, t in enumerate(toks):
         if t.tag == "w":
+            continue
+        if COUNTRY_FORCES.match(t.norm):
+            out.append(_mk("Organization", sent, si, t, t, "country-forces"))
             continue
         # the longest run of tokens ending here that ends with an org or alliance suffix
         if t.tag == "ORG":
