@@ -376,3 +376,21 @@ def test_forces_and_police_named_by_their_country_or_place_are_organisations() -
     assert names(extract("北岭省海军一架飞机坠毁。"), "Organization") == {"北岭省海军"}
     assert names(extract("青岚警方昨日通报案情。"), "Organization") == {"青岚警方"}
     assert names(extract("警方介绍，案件已告破。"), "Organization") == set()  # the police in general
+
+
+def test_a_countrys_ministry_the_tagger_read_as_a_place_is_an_organisation() -> None:
+    from kg.extract.mentions import sentence_mentions
+    from kg.extract.segment import Sentence, Token
+
+    def tagged(words: list[tuple[str, str]]) -> Sentence:
+        toks, pos = [], 0
+        for w, tag in words:
+            toks.append(Token(w, tag, pos, pos + len(w), w))
+            pos += len(w)
+        text = "".join(w for w, _ in words)
+        return Sentence(text, 0, len(text), tuple(toks), text)
+
+    ments, _ = sentence_mentions(tagged([("青岚国国防部", "LOC"), ("方面", "n"), ("表示", "v")]), 0)
+    assert {(m.norm, m.type) for m in ments} == {("青岚国国防部", "Organization")}
+    ments, _ = sentence_mentions(tagged([("青岚国西部", "LOC"), ("发展", "v")]), 0)
+    assert not [m for m in ments if m.type == "Organization"]  # a region's part

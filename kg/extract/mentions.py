@@ -72,6 +72,8 @@ ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示�
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
 # A place the tagger names that is really the body governing it (某区委, 某高新区管委会, 某开发区).
 GOVERNING_PLACE = re.compile(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$")
+# A country's ministry read as a place (某国国防部/LOC): a department, not a region's part (西部, 中部).
+PLACE_MINISTRY = re.compile(r"^[\u4e00-\u9fff]{2,}[^东西南北中内外全本各局]部$")
 ADMIN_PLACE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|[委办局厅])$")
 
 
@@ -162,7 +164,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
                     and not (len(norm) >= 3 and _beside_org(toks, start, i)):
                 continue  # 发挥产业联盟的作用: a kind of alliance; a short one is a name only in a list
             # a lone place name counts only when it ends like an administration (某某新区)
-            if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
+            if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm) \
+                    and not PLACE_MINISTRY.search(norm):
                 continue
             out.append(_mk("Organization", sent, si, toks[start], t, "suffix-org"))
     return [_without_delegation(sent, si, m) for m in out]
