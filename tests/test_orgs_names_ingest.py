@@ -394,3 +394,8 @@ def test_a_countrys_ministry_the_tagger_read_as_a_place_is_an_organisation() -> 
     assert {(m.norm, m.type) for m in ments} == {("青岚国国防部", "Organization")}
     ments, _ = sentence_mentions(tagged([("青岚国西部", "LOC"), ("发展", "v")]), 0)
     assert not [m for m in ments if m.type == "Organization"]  # a region's part
+
+
+def test_the_particle_suo_before_a_verb_is_no_part_of_the_name() -> None:
+    assert names(extract("青岚博物馆所藏的书画很多。"), "Organization") == {"青岚博物馆"}
+    assert names(extract("青岚律师事务所介绍，案件已了结。"), "Organization") == {"青岚律师事务所"}

@@ -142,6 +142,15 @@ def _cut_before_speech(t: Token, nxt: Token | None, after: Token | None) -> bool
         and after.norm in SPEECH_AFTER and t.norm[0] in lexicon().single_surnames
 
 
+def _particle_suo(t: Token, nxt: Token | None) -> bool:
+    """某博物馆所/ORG 藏/v, 某行所/ORG 不/d 允许: 所 before a verb is the particle (所+verb), not an office,
+    where what precedes it is a complete name already (ends with an organisation word)."""
+    prefix = t.norm[:-1]
+    return t.tag == "ORG" and t.norm.endswith("所") and len(prefix) >= 2 and nxt is not None \
+        and nxt.tag in ("v", "d", "vd") and (bool(lexicon().org_suffixes.longest_suffix(prefix))
+                                             or prefix.endswith("行"))
+
+
 def _split_dateline(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """某网4月13日/TIME 电某银行/ORG: the dateline's 电 (or 讯) glued to the first name of the report."""
     out: list[Token] = []
@@ -352,11 +361,16 @@ def repair(sent: Sentence) -> Sentence:
         return sent
     lex = lexicon()
     tokens: list[Token] = []
-    for t in sent.tokens:
+    for k, t in enumerate(sent.tokens):
+        if _particle_suo(t, sent.tokens[k + 1] if k + 1 < len(sent.tokens) else None):
+            tokens.extend([_piece(t, 0, len(t.norm) - 1, "ORG"), _piece(t, len(t.norm) - 1, len(t.norm), "u")])
+            continue
         if t.tag != "ORG":
             # 某市外/ORG 办/v: a one-character organisation suffix split off by the tagger
-            if tokens and len(t.norm) == 1 and ((tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
-                                                or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
+            # (not 所/u, the particle before a verb: 某博物馆 所藏)
+            if tokens and len(t.norm) == 1 and t.tag != "u" and (
+                    (tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
+                    or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
                 tokens[-1] = _merge(tokens[-1], t, "ORG")
             else:
                 tokens.append(t)
