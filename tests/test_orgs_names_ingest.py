@@ -319,3 +319,83 @@ def test_an_area_named_after_a_place_and_a_venue_typed_as_a_place() -> None:
     assert names(extract("论坛在青岚湖旅游度假区举行。"), "Place") == {"青岚湖旅游度假区"}
     g = extract("星河论坛在海川集团展示厅举行。")
     assert "海川集团展示厅" not in names(g, "Organization")
+
+
+# --- person names the tagger glues to their neighbours (CLUENER train families) --------------
+
+def test_a_surname_with_a_short_title_is_a_form_of_address_not_a_name() -> None:
+    assert names(extract("欢迎柯导。"), "Person") == set()
+    assert "缪行长" not in names(extract("云溪银行临江支行缪行长表示，存款安全。"), "Person")
+
+
+def test_a_bylines_credit_glued_to_the_reporters_name_is_cut() -> None:
+    g = extract("青岚日报记者柯望舒文/摄")
+    assert names(g, "Person") == {"柯望舒"}
+    assert {(p.person, p.title) for p in g.posts} == {("柯望舒", "记者")}
+
+
+def test_a_three_character_name_cut_before_a_verb_of_saying_is_joined() -> None:
+    assert "柯望来" in names(extract("那年柯望来交代，钱已取走。"), "Person")
+    # a clause word after the name is no third character
+    assert names(extract("柯望也表示，钱已取走。"), "Person") <= {"柯望"}
+
+
+# --- media credited by a report, datelines, classes of teams -----------------------------------
+
+def test_a_site_or_paper_credited_in_a_dateline_or_source_line_is_an_organisation() -> None:
+    assert "青岚网" in names(extract("青岚网北京3月20日电 昨日，临江大学举行论坛。"), "Organization")
+    assert names(extract("来源：云溪网"), "Organization") == {"云溪网"}
+    assert names(extract("来源：云溪网"), "Person") == set()  # 来源： is a page label, not a speaker
+    assert "云溪日报" in names(extract("据云溪日报报道，临江大学举行论坛。"), "Organization")
+    assert "云溪网" in names(extract("云溪网讯 昨日，临江大学举行论坛。"), "Organization")
+    # the paper's own words and common nouns are no credited source
+    assert names(extract("本报讯 昨日，临江大学举行论坛。"), "Organization") == {"临江大学"}
+    assert names(extract("据互联网消息，临江大学举行论坛。"), "Organization") == {"临江大学"}
+
+
+def test_a_datelines_dian_and_a_bracketed_byline_are_no_part_of_the_next_name() -> None:
+    g = extract("青岚网4月13日电青岚银行集团行政总裁柯望舒去年获得奖项。")
+    assert "青岚银行集团" in names(g, "Organization")
+    assert ("柯望舒", "青岚银行集团") in {(p.person, p.org) for p in g.posts}
+
+
+def test_a_class_of_teams_is_no_organisation() -> None:
+    assert names(extract("北岭省球队5胜2平。"), "Organization") == set()
+    assert names(extract("青岚市主队战平对手。"), "Organization") == set()
+
+
+def test_company_forms_named_without_gongsi_and_sites_are_organisations() -> None:
+    assert names(extract("北岭信托昨日发布年报。"), "Organization") == {"北岭信托"}
+    assert names(extract("青岚证券与云溪控股签约。"), "Organization") == {"青岚证券", "云溪控股"}
+    assert names(extract("记者登录青岚旅游网查询。"), "Organization") == {"青岚旅游网"}
+    assert names(extract("物联网产业快速发展。"), "Organization") == set()  # a kind of network, no site
+
+
+def test_forces_and_police_named_by_their_country_or_place_are_organisations() -> None:
+    assert names(extract("美军新近展开一项演习。"), "Organization") == {"美军"}
+    assert names(extract("北岭省海军一架飞机坠毁。"), "Organization") == {"北岭省海军"}
+    assert names(extract("青岚警方昨日通报案情。"), "Organization") == {"青岚警方"}
+    assert names(extract("警方介绍，案件已告破。"), "Organization") == set()  # the police in general
+
+
+def test_a_countrys_ministry_the_tagger_read_as_a_place_is_an_organisation() -> None:
+    from kg.extract.mentions import sentence_mentions
+    from kg.extract.segment import Sentence, Token
+
+    def tagged(words: list[tuple[str, str]]) -> Sentence:
+        toks, pos = [], 0
+        for w, tag in words:
+            toks.append(Token(w, tag, pos, pos + len(w), w))
+            pos += len(w)
+        text = "".join(w for w, _ in words)
+        return Sentence(text, 0, len(text), tuple(toks), text)
+
+    ments, _ = sentence_mentions(tagged([("青岚国国防部", "LOC"), ("方面", "n"), ("表示", "v")]), 0)
+    assert {(m.norm, m.type) for m in ments} == {("青岚国国防部", "Organization")}
+    ments, _ = sentence_mentions(tagged([("青岚国西部", "LOC"), ("发展", "v")]), 0)
+    assert not [m for m in ments if m.type == "Organization"]  # a region's part
+
+
+def test_the_particle_suo_before_a_verb_is_no_part_of_the_name() -> None:
+    assert names(extract("青岚博物馆所藏的书画很多。"), "Organization") == {"青岚博物馆"}
+    assert names(extract("青岚律师事务所介绍，案件已了结。"), "Organization") == {"青岚律师事务所"}

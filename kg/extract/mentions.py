@@ -72,6 +72,8 @@ ZONE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示�
 # Place names that name an administration rather than a location (某某高新区, 某某区委).
 # A place the tagger names that is really the body governing it (某区委, 某高新区管委会, 某开发区).
 GOVERNING_PLACE = re.compile(r"(委|局|厅|办|管委会|高新区|开发区|经开区)$")
+# A country's ministry read as a place (某国国防部/LOC): a department, not a region's part (西部, 中部).
+PLACE_MINISTRY = re.compile(r"^[\u4e00-\u9fff]{2,}[^东西南北中内外全本各局]部$")
 ADMIN_PLACE = re.compile(r"(高新区|开发区|经开区|新区|园区|合作区|示范区|保税区|[委办局厅])$")
 
 
@@ -111,12 +113,19 @@ HEADQUARTERS = frozenset("总部 总部大楼 总部基地".split())
 LIST_JOINTS = frozenset("、 和 及 与 以及".split())
 # A ministry or national commission by its short name (工信部, 发改委): the head of a chain, never a link in it.
 MINISTRY = re.compile(r"^[\u4e00-\u9fff]{1,4}(部|委)$")
+# A country's armed forces by its one-character name (美军, 日军 主力): one word, an organisation.
+COUNTRY_FORCES = re.compile(r"^[美日德英俄法韩朝印意澳越]军$")
+
+
 def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
     lex = lexicon()
     toks = sent.tokens
     out = []
     for i, t in enumerate(toks):
         if t.tag == "w":
+            continue
+        if COUNTRY_FORCES.match(t.norm):
+            out.append(_mk("Organization", sent, si, t, t, "country-forces"))
             continue
         # the longest run of tokens ending here that ends with an org or alliance suffix
         if t.tag == "ORG":
@@ -155,7 +164,8 @@ def _org_mentions(sent: Sentence, si: int) -> list[Mention]:
                     and not (len(norm) >= 3 and _beside_org(toks, start, i)):
                 continue  # 发挥产业联盟的作用: a kind of alliance; a short one is a name only in a list
             # a lone place name counts only when it ends like an administration (某某新区)
-            if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm):
+            if t.tag == "LOC" and start == i and not _is_alliance(norm) and not ADMIN_PLACE.search(norm) \
+                    and not PLACE_MINISTRY.search(norm):
                 continue
             out.append(_mk("Organization", sent, si, toks[start], t, "suffix-org"))
     return [_without_delegation(sent, si, m) for m in out]
@@ -235,6 +245,35 @@ FIXTURE = re.compile(r"([A-Za-z\u4e00-\u9fff·]{2,10})\s*(?:vs|VS|Vs|v\.s\.|对�
 FIXTURE_STOP = re.compile(r"(推荐|两队|比赛|之战|的|主场|客场|做客|预测|分析|前瞻|首回合|次回合|从|在|近|本场|将|赛前)")
 
 
+# News agencies, papers and sites named where a report credits them: the dateline (某某网北京3月2日电,
+# 某某社5月1日讯), a source line (来源：某某网), a site's own tag (某某网讯, 某某网记者) and 据某某网报道.
+_MEDIA = r"([\u4e00-\u9fffA-Za-z]{1,8}?(?:网|日报|晚报|早报|时报|商报|报|通讯社|新闻社|社|电视台|广播电台))"
+MEDIA_CREDIT = (
+    re.compile(r"^[\s（(【]*" + _MEDIA + r"(?:[\u4e00-\u9fff]{2,4})?\s*\d{1,2}月\d{1,2}日\s*(?:电|讯|消息)"),
+    re.compile(r"(?:来源|稿源|转自|摘自|来自)\s*[:：]\s*" + _MEDIA + r"(?=$|[\s，。|/）)\]】])"),
+    re.compile(r"(?:^|(?<=[\s（(【]))" + _MEDIA + r"(?:讯|消息|记者)"),
+    re.compile(r"(?<=据)" + _MEDIA + r"(?:报道|消息|援引|称)"),
+)
+# Words of the paper itself (本报, 该网) and common nouns ending like media (互联网, 官网, 电网).
+NOT_MEDIA = frozenset("互联网 物联网 因特网 官网 电网 全网 外网 内网 上网 联网 报社 旅行社 合作社 日报 晚报 早报 时报 "
+                      "网 社 报".split())
+
+
+MEDIA_LEADS = ("据", "从", "在", "经", "由")
+
+
+def _media_credits(sent: Sentence, si: int) -> list[Mention]:
+    out = []
+    for pattern in MEDIA_CREDIT:
+        for m in pattern.finditer(sent.norm):
+            name = m.group(1)
+            if len(name) < 3 or name in NOT_MEDIA or name.startswith(ANAPHOR_HEADS + MEDIA_LEADS) or name in GENERIC \
+                    or any(name.endswith(w) for w in NOT_MEDIA if len(w) == 3 and w[-1] == "网"):
+                continue
+            out.append(_span("Organization", sent, si, sent.start + m.start(1), sent.start + m.end(1), "media"))
+    return out
+
+
 def _match_sides(sent: Sentence, si: int) -> list[Mention]:
     out = []
     for m in FIXTURE.finditer(sent.norm):
@@ -250,7 +289,11 @@ def _match_sides(sent: Sentence, si: int) -> list[Mention]:
 def _proper_org(norm: str) -> bool:
     """Not a bare class word (市政府, 相关部门) and not a title read as a name (市委常委)."""
     return len(norm) >= 2 and norm not in GENERIC and title_before(norm) != norm and not BARE_ORDINAL.match(norm) \
-        and not ETHNIC_GROUP.match(norm)
+        and not ETHNIC_GROUP.match(norm) and not TEAM_CLASS.search(norm)
+
+
+# 某联赛主队, 北岭球队, 老牌强队: a class of teams (home sides of a league, a country's clubs), not one team.
+TEAM_CLASS = re.compile(r"(主队|客队|球队|强队|弱旅|方队|劲旅)$")
 
 
 # 汉族, 土家族 in a career statement: a people, not an organisation.
@@ -291,6 +334,7 @@ def sentence_mentions(sent: Sentence, si: int) -> tuple[list[Mention], list[Titl
         m.type = org_type(m.norm)
         names.append((1, m))
     names.extend((0, m) for m in _match_sides(sent, si))
+    names.extend((0, m) for m in _media_credits(sent, si))
 
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []

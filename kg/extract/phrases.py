@@ -35,6 +35,10 @@ CLAUSE_WORDS = frozenset("出席 参加 主持 会见 陪同 考察 调研 表�
                          "协办 承办 主办 赞助 高度评价 肯定 感谢 祝贺 希望 牵头".split())
 
 
+# A page's labels (来源中国某网, 编辑某某): what follows is named, the label is no part of the name.
+PAGE_WORDS = frozenset("来源 稿源 出处 转自 摘自 编辑 责编".split())
+
+
 def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = frozenset(), stop_titles: bool = True,
                 loose: bool = False, numbers: bool = False, stop_quoted_events: bool = False,
                 persons: bool = True) -> int:
@@ -54,6 +58,8 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
             j -= 1  # 泸水—江宁产业合作推介会: two places joined by a dash in one name
             continue
         if t.tag == "w" and t.norm and t.norm[-1] in QUOTE_CLOSE:
+            if t.norm[-1] in ")）" and j >= 2 and tokens[j - 2].tag == "PER":
+                break  # （记者 某某）某部: a byline in brackets before the name is no part of it
             if stop_quoted_events and j >= 2 and lex.event_nouns.longest_suffix(tokens[j - 2].norm):
                 break  # “某某研修班”开学典礼: the quoted event is an event of its own
             in_quote = True
@@ -64,7 +70,7 @@ def extend_left(tokens: tuple[Token, ...], i: int, allow: frozenset[str] = froze
                 in_quote = False
             j -= 1
             continue
-        if stop_titles and lex.titles.longest_suffix(t.norm) == t.norm:
+        if (stop_titles and lex.titles.longest_suffix(t.norm) == t.norm) or t.norm in PAGE_WORDS:
             break
         if loose and t.tag == "PER" and tokens[j].tag in ("ORG", "LOC"):
             break  # 免去甲北大党委副书记: a name before an organisation is the person, not the name's

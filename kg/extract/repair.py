@@ -99,6 +99,70 @@ NOT_NAME_END = frozenset("说是在和与对把被将也都就还又再曾已向
                          "可认称问答讲笑看想带率及或并而却但拿打做作写读回走跑坐站用同跟指")
 
 
+# One character the tagger glues to the end of a name (郑某某称, 记者某某文/摄, 某某版《…》): a speech
+# verb, a byline's credit before its slash, an edition of a work; split off when a name remains.
+GLUED_TAIL = frozenset("称")
+CREDIT_TAIL = frozenset("文图摄")
+CREDIT_NEXT = frozenset("/／_＿")
+
+
+def _glued_tail(t: Token, nxt: Token | None) -> bool:
+    if t.tag != "PER" or len(t.norm) not in (3, 4) or not _is_han(t.norm) or not _surname_led(t.norm[:-1]):
+        return False
+    last = t.norm[-1]
+    follows = nxt.norm[:1] if nxt is not None else ""
+    return last in GLUED_TAIL or (last in CREDIT_TAIL and len(t.norm) == 4 and follows in CREDIT_NEXT) \
+        or (last == "版" and follows in tuple("《“"))
+
+
+def _split_glued_tails(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """郑某某称/PER → 郑某某/PER 称/v: what _glued_tail finds is no part of the name."""
+    out: list[Token] = []
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if _glued_tail(t, nxt):
+            n = len(t.norm)
+            out.extend([_piece(t, 0, n - 1, "PER"), _piece(t, n - 1, n, "v" if t.norm[-1] == "称" else "n")])
+        else:
+            out.append(t)
+    return tuple(out)
+
+
+# Verbs of saying that follow a speaker's name (某某X 认为, 某某X 介绍道): before one, a two-character
+# name and one more character are a three-character name the tagger cut (its last character read
+# as 为, 来, 和, 成 …), unless that character plainly opens the clause.
+SPEECH_AFTER = frozenset("认为 表示 介绍 称 说 指出 透露 交代 告诉 坦言 解释 强调 回忆 回答 说道 建议 提出 "
+                         "谈 ： :".split())
+CLAUSE_CHARS = frozenset("也都就还又再曾已不没说在对把被将的了等并却才便即亦正")
+
+
+def _cut_before_speech(t: Token, nxt: Token | None, after: Token | None) -> bool:
+    return t.tag == "PER" and len(t.norm) == 2 and nxt is not None and after is not None and len(nxt.norm) == 1 \
+        and _is_han(nxt.norm) and nxt.tag not in ("w", "u", "d") and nxt.norm not in CLAUSE_CHARS \
+        and after.norm in SPEECH_AFTER and t.norm[0] in lexicon().single_surnames
+
+
+def _particle_suo(t: Token, nxt: Token | None) -> bool:
+    """某博物馆所/ORG 藏/v, 某行所/ORG 不/d 允许: 所 before a verb is the particle (所+verb), not an office,
+    where what precedes it is a complete name already (ends with an organisation word)."""
+    prefix = t.norm[:-1]
+    return t.tag == "ORG" and t.norm.endswith("所") and len(prefix) >= 2 and nxt is not None \
+        and nxt.tag in ("v", "d", "vd") and (bool(lexicon().org_suffixes.longest_suffix(prefix))
+                                             or prefix.endswith("行"))
+
+
+def _split_dateline(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """某网4月13日/TIME 电某银行/ORG: the dateline's 电 (or 讯) glued to the first name of the report."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].tag == "TIME" and out[-1].norm.endswith("日") and len(t.norm) >= 3 \
+                and t.norm[0] in "电讯" and t.tag in ("ORG", "LOC", "PER", "n", "nz") and _is_han(t.norm):
+            out.extend([_piece(t, 0, 1, "w"), _piece(t, 1, len(t.norm), t.tag)])  # read as a pause
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """Names the tagger cut short: 索尔-坎贝尔 at its separator, 金石/PER 开/v before a colon."""
     out: list[Token] = []
@@ -107,9 +171,10 @@ def _mend_names(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         t = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         after = tokens[i + 2] if i + 2 < len(tokens) else None
-        if t.tag == "PER" and len(t.norm) == 2 and nxt is not None and len(nxt.norm) == 1 and _is_han(nxt.norm) \
-                and nxt.tag not in ("w", "u", "p", "c", "d") and nxt.norm not in NOT_NAME_END \
-                and (after is None or after.tag in ("w", "TIME")) and t.norm[0] in lexicon().single_surnames:
+        if (t.tag == "PER" and len(t.norm) == 2 and nxt is not None and len(nxt.norm) == 1 and _is_han(nxt.norm)
+                and nxt.tag not in ("w", "u", "p", "c", "d") and nxt.norm not in NOT_NAME_END
+                and (after is None or after.tag in ("w", "TIME")) and t.norm[0] in lexicon().single_surnames) \
+                or _cut_before_speech(t, nxt, after):
             out.append(_merge(t, nxt, "PER"))  # 金石/PER 开/v ：: a three-character name cut short
             i += 2
             continue
@@ -263,9 +328,14 @@ def _is_han(s: str) -> bool:
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
 
 
+# Labels of a page's furniture before a colon (来源：, 编辑：): no speaker.
+PAGE_LABELS = frozenset("来源 稿源 编辑 责编 作者 记者 摄影 通讯员 图片 标签 关键词 链接 原标题 导语 出处".split())
+
+
 def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """某某：… at the head of a sentence is an interview's speaker label, a name whatever the tagger said."""
     if len(tokens) >= 2 and tokens[1].norm in ("：", ":") and tokens[0].tag in ("LOC", "n", "nz") \
+            and tokens[0].norm not in PAGE_LABELS \
             and 2 <= len(tokens[0].norm) <= 3 and tokens[0].norm[0] in lexicon().single_surnames \
             and _is_han(tokens[0].norm) and tokens[0].norm not in lexicon().not_org_words:
         return (_piece(tokens[0], 0, len(tokens[0].norm), "PER"), *tokens[1:])
@@ -273,6 +343,8 @@ def _speaker(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def repair(sent: Sentence) -> Sentence:
+    if "日电" in sent.norm or "日讯" in sent.norm:
+        sent = Sentence(sent.text, sent.start, sent.end, _split_dateline(sent.tokens), sent.norm)
     if "由" in sent.norm:
         sent = Sentence(sent.text, sent.start, sent.end, _split_you(sent.tokens), sent.norm)
     if "暨" in sent.norm:
@@ -282,18 +354,23 @@ def repair(sent: Sentence) -> Sentence:
     if LATIN_NAME.search(sent.norm):
         sent = Sentence(sent.text, sent.start, sent.end, _mend_latin_names(sent, sent.tokens), sent.norm)
     if any(t.tag == "PER" for t in sent.tokens):
-        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(sent.tokens)))
+        tokens = _mend_dotted_names(_mend_honorific_names(_mend_names(_split_glued_tails(sent.tokens))))
         sent = Sentence(sent.text, sent.start, sent.end, tokens, sent.norm)
     sent = Sentence(sent.text, sent.start, sent.end, _mend_listed_names(sent.tokens), sent.norm)
     if not any(t.tag in ("ORG", "LOC") for t in sent.tokens):
         return sent
     lex = lexicon()
     tokens: list[Token] = []
-    for t in sent.tokens:
+    for k, t in enumerate(sent.tokens):
+        if _particle_suo(t, sent.tokens[k + 1] if k + 1 < len(sent.tokens) else None):
+            tokens.extend([_piece(t, 0, len(t.norm) - 1, "ORG"), _piece(t, len(t.norm) - 1, len(t.norm), "u")])
+            continue
         if t.tag != "ORG":
             # 某市外/ORG 办/v: a one-character organisation suffix split off by the tagger
-            if tokens and len(t.norm) == 1 and ((tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
-                                                or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
+            # (not 所/u, the particle before a verb: 某博物馆 所藏)
+            if tokens and len(t.norm) == 1 and t.tag != "u" and (
+                    (tokens[-1].tag == "ORG" and t.norm in lex.org_suffixes)
+                    or (tokens[-1].tag == "LOC" and t.norm in "办局委厅处司部")):
                 tokens[-1] = _merge(tokens[-1], t, "ORG")
             else:
                 tokens.append(t)

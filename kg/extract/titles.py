@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left, is_long_name
+from kg.extract.phrases import CLAUSE_WORDS, LOOSE, NOMINAL, extend_left, is_long_name, org_end
 from kg.extract.segment import Sentence, Token
 from kg.lexicon import SuffixSet, _lines, lexicon
 
@@ -33,7 +33,10 @@ NOT_ORG = frozenset("的 了 着 是 在 和 与 及 或 并 向 对 等 个 位
 
 # Forms of address that follow a surname (王先生, 李老师): the tagger reads them as names.
 HONORIFIC = re.compile(r"(先生|女士|小姐|老师|阿姨|师傅|博士|教授|总|老|同志|大爷|大妈|书记|主任"
-                       r"|局长|校长|院长|律师|医生|大夫|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长)$")
+                       r"|局长|校长|院长|律师|医生|大夫|记者|主编|经理|董|总裁|部长|市长|县长|省长|厂长|处长|科长"
+                       r"|行长|所长|站长|导|副)$")
+# A form of address led by 小/老 before the surname and a short title (小刘总, 老王头): no name.
+ADDRESS_LEAD = "小老阿"
 # Boards of an organisation: a title on a board belongs to the organisation itself.
 GOVERNING_BODY = re.compile(r"(第[^第]{1,4}届)?(理事会|董事会|监事会|执委会|理监事会)$")
 PUNCT_TAG = "w"
@@ -207,7 +210,9 @@ def is_plausible_name(s: str, tagged_person: bool) -> bool:
             return False
         honorific = HONORIFIC.search(s)
         if honorific and n - len(honorific.group(0)) <= 1:
-            return False
+            return False  # 缪行长, 陈副 (处长), 陈导: a surname and a title, how people are addressed
+        if honorific and n == 3 and s[0] in ADDRESS_LEAD and s[1] in lex.single_surnames:
+            return False  # 小刘总, 老陈头
         return 2 <= n <= 4
     if s[:2] in lex.compound_surnames:
         return 3 <= n <= 4
@@ -235,8 +240,9 @@ def name_after(tokens: tuple[Token, ...], k: int) -> int | None:
         if end < len(tokens) and len(text) <= 3 and len(tokens[end].norm) == 1 and tokens[end].tag != PUNCT_TAG \
                 and tokens[end].tag not in ("u", "p", "c", "d") and tokens[end].norm not in NAME_STOP:
             nxt = tokens[end + 1] if end + 1 < len(tokens) else None
-            if nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP:
-                end += 1
+            credit = tokens[end].norm in "文图摄" and nxt is not None and nxt.norm[:1] in "/／_＿"
+            if (nxt is None or nxt.tag == PUNCT_TAG or nxt.norm in NAME_STOP) and not credit:
+                end += 1  # (but 记者某某 文/摄: the byline's credit)
         elif end < len(tokens) and len(text) == 1 and len(tokens[end].norm) == 2 \
                 and tokens[end].tag in ("LOC", "n", "nz", "a", "an", "PER"):
             end += 1  # a surname alone: 隽/PER 新阳/LOC
@@ -758,6 +764,8 @@ def org_span(sent: Sentence, ts: TitleSpan) -> tuple[int, int] | None:
         if org[-1] != ts.title[0] and not lexicon().org_suffixes.longest_suffix(org) \
                 and not (org[-1] in "省市区县州" and len(org) <= 4):
             end += 1
+    if end > start:  # 某商会第三届 理事长, 某分会创会 会长: the tails org_end cuts are the post's, not the name's
+        end = start + org_end(sent.norm[start - sent.start : end - sent.start])
     return (start, end) if end > start else None
 
 
