@@ -15,18 +15,18 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import loopback_server
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
 from kg.push import METADATA_GRAPH, PushError, push_store
@@ -276,15 +276,10 @@ def test_retries_then_names_the_graph_the_store_refuses(sample_store: Path) -> N
     ids = {a: g for g, a in GraphStore.open_existing(sample_store).article_graphs().items()}
     _Flaky.calls = []
     _Flaky.refuse = f"DROP SILENT GRAPH <{ids['signing']}>".encode()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        seen: list[tuple[int, int, int]] = []
-        report = push_store(sample_store, f"http://127.0.0.1:{srv.server_address[1]}/update", batch=10,
-                            backoff=0.01, progress=lambda *a: seen.append(a))
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    seen: list[tuple[int, int, int]] = []
+    with loopback_server(_Flaky) as url:
+        report = push_store(sample_store, f"{url}/update", batch=10, backoff=0.01,
+                            progress=lambda *a: seen.append(a))
     # 503 twice (retried), the whole batch refused, then each graph on its own to find the one refused
     assert len(_Flaky.calls) == 3 + report.graphs
     assert [(f.article, f.status, f.graph) for f in report.failures] == [("signing", 400, ids["signing"])]
@@ -350,13 +345,8 @@ def slow_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(ox, "serialize", counted)
     _read.clear()
     _SlowOnce.calls, _SlowOnce.slowed, _SlowOnce.read_before_first = [], False, None
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _SlowOnce)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with loopback_server(_SlowOnce) as url:
+        yield url
 
 
 def test_a_timeout_fails_only_that_graph(sample_store: Path, slow_store: str) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import loopback_server
 
 from kg.push import push_store
 
@@ -72,14 +72,8 @@ class _Store(BaseHTTPRequestHandler):
 @pytest.fixture
 def stub() -> Iterator[str]:
     _Store.calls = []
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Store)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with loopback_server(_Store) as url:
+        yield url
 
 
 def test_a_redirect_is_a_failure_naming_the_location_never_a_silent_get(sample_store: Path, stub: str) -> None:

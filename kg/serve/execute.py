@@ -52,7 +52,7 @@ from kg.serve.protocol import (
     ServeError,
     negotiate,
 )
-from kg.sparql import has_dataset_clause, is_update, nesting_depth, syntax_message, uses_service
+from kg.sparql import dataset_options, is_update, nesting_depth, syntax_message, uses_service
 from kg.store import is_merged
 
 
@@ -123,9 +123,7 @@ def dataset(job: Job, union: bool = False) -> dict[str, Any]:
     if job.default_graphs or job.named_graphs:
         return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
                 "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
-    if has_dataset_clause(job.query):
-        return {}
-    return {"use_default_graph_as_union": True} if union else {}
+    return dataset_options(job.query, union)
 
 
 def execute(store: ox.Store, prefixes: dict[str, str], job: Job, union: bool = False) -> Reply:
